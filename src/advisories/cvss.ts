@@ -1,0 +1,56 @@
+import { Cvss3P1, Cvss4P0 } from 'ae-cvss-calculator';
+import { BadUserInputError } from '../errors/errors';
+
+const V3_BASE = ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'];
+const V4_BASE = ['AV', 'AC', 'AT', 'PR', 'UI', 'VC', 'VI', 'VA', 'SC', 'SI', 'SA'];
+
+function metricsOf(vector: string, prefix: string): Map<string, string> | null {
+  if (!vector.startsWith(`${prefix}/`)) return null;
+  const metrics = new Map<string, string>();
+  for (const part of vector.slice(prefix.length + 1).split('/')) {
+    const [name, value, ...extra] = part.split(':');
+    if (!name || !value || extra.length > 0 || metrics.has(name)) return null;
+    metrics.set(name, value);
+  }
+  return metrics;
+}
+
+/** The CVSS v3.1 base score of a complete vector, or BAD_USER_INPUT naming `field`. */
+export function cvssV3BaseScore(vector: string, field = 'cvssV3Vector'): number {
+  const metrics = metricsOf(vector, 'CVSS:3.1');
+  if (!metrics || V3_BASE.some((metric) => !metrics.has(metric))) {
+    throw new BadUserInputError(`${field} must be a complete CVSS:3.1 vector with ${V3_BASE.join(', ')}`, field);
+  }
+  try {
+    const score = new Cvss3P1(vector).calculateScores().base;
+    if (score === undefined) throw new Error('no base score');
+    return score;
+  } catch (error) {
+    throw new BadUserInputError(`${field} is not a valid CVSS:3.1 vector: ${(error as Error).message}`, field);
+  }
+}
+
+/** The CVSS v4.0 score (CVSS-B with only base metrics) of a complete vector, or BAD_USER_INPUT naming `field`. */
+export function cvssV4Score(vector: string, field = 'cvssV4Vector'): number {
+  const metrics = metricsOf(vector, 'CVSS:4.0');
+  if (!metrics || V4_BASE.some((metric) => !metrics.has(metric))) {
+    throw new BadUserInputError(`${field} must be a complete CVSS:4.0 vector with ${V4_BASE.join(', ')}`, field);
+  }
+  try {
+    return new Cvss4P0(vector).calculateScores().overall;
+  } catch (error) {
+    throw new BadUserInputError(`${field} is not a valid CVSS:4.0 vector: ${(error as Error).message}`, field);
+  }
+}
+
+export function severityOf(score: number): 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL' {
+  if (score === 0) return 'NONE';
+  if (score < 4) return 'LOW';
+  if (score < 7) return 'MEDIUM';
+  if (score < 9) return 'HIGH';
+  return 'CRITICAL';
+}
+
+export function assertCweId(value: string, field = 'cweId'): void {
+  if (!/^CWE-[1-9]\d{0,5}$/.test(value)) throw new BadUserInputError(`${field} must look like CWE-79`, field);
+}

@@ -1,0 +1,147 @@
+import { subject as asSubject } from '@casl/ability';
+import { rulesToAST } from '@casl/ability/extra';
+import { getMetadataStorage } from 'type-graphql';
+import { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { RequestContext } from '../context/request-context';
+import { ForbiddenError, NotFoundError } from '../errors/errors';
+import { SqlConditionTranslator, SqlFragment } from './sql-condition';
+
+const RULE_FLAG_PREFIX = 'casl_rule_';
+
+export function managerOf(ctx: RequestContext): EntityManager {
+  return ctx.manager ?? ctx.dataSource.manager;
+}
+
+/**
+ * The SQL predicate under which `alias` (an entity of `target`) may be acted on by the viewer: CASL's rules for
+ * `action` on the entity's subject type, flattened with rule priority by `rulesToAST`. Null means nothing is
+ * permitted, so callers answer "empty" without a query.
+ */
+export function policyCondition(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, action = 'read'): SqlFragment | null {
+  const metadata = ctx.dataSource.getMetadata(target);
+  const ast = rulesToAST(ctx.ability, action, metadata.name);
+  if (!ast) return null;
+  const translator = new SqlConditionTranslator(ctx.dataSource);
+  return { sql: translator.translate(ast, metadata, alias), params: translator.params };
+}
+
+/**
+ * A query over the rows of `target` the viewer may read, with the predicate already in its WHERE, plus the
+ * per-rule match flags needed to mask fields row by row. Returns null when the viewer may read no row at all.
+ */
+export function accessibleQuery<T extends ObjectLiteral>(
+  ctx: RequestContext,
+  target: EntityTarget<T>,
+  alias: string,
+  action = 'read',
+): SelectQueryBuilder<T> | null {
+  const condition = policyCondition(ctx, target, alias, action);
+  if (!condition) return null;
+  const query = managerOf(ctx).createQueryBuilder(target, alias).where(condition.sql, condition.params);
+  addFieldRuleFlags(ctx, query, target, alias);
+  return query;
+}
+
+/** The same predicate for use inside another query (a relation filter, an EXISTS, a count). */
+export function accessibleSubquerySql(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, query: SelectQueryBuilder<ObjectLiteral>): string {
+  const condition = policyCondition(ctx, target, alias);
+  if (!condition) return '1 = 0';
+  query.setParameters(condition.params);
+  return condition.sql;
+}
+
+function fieldRestrictedRules(ctx: RequestContext, subjectType: string) {
+  const rules = ctx.ability.possibleRulesFor('read', subjectType);
+  return rules.some((rule) => rule.fields) ? rules : null;
+}
+
+function addFieldRuleFlags<T extends ObjectLiteral>(ctx: RequestContext, query: SelectQueryBuilder<T>, target: EntityTarget<T>, alias: string): void {
+  const metadata = ctx.dataSource.getMetadata(target);
+  const rules = fieldRestrictedRules(ctx, metadata.name);
+  if (!rules) return;
+  rules.forEach((rule, index) => {
+    if (!rule.conditions) return;
+    const translator = new SqlConditionTranslator(ctx.dataSource);
+    const sql = translator.translate(rule.ast!, metadata, alias);
+    query.addSelect(`CASE WHEN ${sql} THEN 1 ELSE 0 END`, `${RULE_FLAG_PREFIX}${index}`).setParameters(translator.params);
+  });
+}
+
+/**
+ * Sets to null every column the viewer may not read on that particular row, exactly as CASL's `permittedFieldsOf`
+ * would, except that each rule's conditions were evaluated by the database (the flags) instead of in memory,
+ * because rules may depend on relations the row does not carry.
+ */
+function maskRow<T extends ObjectLiteral>(ctx: RequestContext, subjectType: string, columns: string[], entity: T, raw: Record<string, unknown>): T {
+  const rules = fieldRestrictedRules(ctx, subjectType);
+  if (!rules) return entity;
+  const permitted = new Set<string>();
+  for (let index = rules.length - 1; index >= 0; index--) {
+    const rule = rules[index];
+    const matches = !rule.conditions || Number(raw[`${RULE_FLAG_PREFIX}${index}`]) === 1;
+    if (!matches) continue;
+    for (const field of rule.fields ?? columns) {
+      if (rule.inverted) permitted.delete(field);
+      else permitted.add(field);
+    }
+  }
+  const masked = entity as Record<string, unknown>;
+  for (const column of columns) if (!permitted.has(column)) masked[column] = null;
+  return entity;
+}
+
+const exposedColumnsCache = new Map<unknown, string[]>();
+
+/** Columns that are also GraphQL fields. Internal foreign keys stay: relations are resolved under their own policy. */
+function exposedColumns(target: unknown, columns: string[]): string[] {
+  let exposed = exposedColumnsCache.get(target);
+  if (!exposed) {
+    const graphqlFields = new Set(getMetadataStorage().fields.filter((field) => field.target === target).map((field) => field.name));
+    exposed = columns.filter((column) => graphqlFields.has(column));
+    exposedColumnsCache.set(target, exposed);
+  }
+  return exposed;
+}
+
+/** Runs an accessible query and returns its entities with per-row field masking applied. */
+export async function loadAccessible<T extends ObjectLiteral>(ctx: RequestContext, target: EntityTarget<T>, query: SelectQueryBuilder<T>): Promise<T[]> {
+  const metadata = ctx.dataSource.getMetadata(target);
+  if (!fieldRestrictedRules(ctx, metadata.name)) return query.getMany();
+  const { entities, raw } = await query.getRawAndEntities();
+  const columns = exposedColumns(metadata.target, metadata.columns.map((column) => column.propertyName));
+  return entities.map((entity, index) => maskRow(ctx, metadata.name, columns, entity, raw[index]));
+}
+
+/** Loads one object by id under the viewer's predicate. A forbidden id and a missing id give the same NOT_FOUND. */
+export async function findAccessibleById<T extends ObjectLiteral>(ctx: RequestContext, target: EntityTarget<T>, id: string, action = 'read'): Promise<T> {
+  const found = await findAccessibleByIdOrNull(ctx, target, id, action);
+  if (!found) throw new NotFoundError(ctx.dataSource.getMetadata(target).name);
+  return found;
+}
+
+export async function findAccessibleByIdOrNull<T extends ObjectLiteral>(ctx: RequestContext, target: EntityTarget<T>, id: string, action = 'read'): Promise<T | null> {
+  const alias = 'subject';
+  const query = accessibleQuery(ctx, target, alias, action);
+  if (!query) return null;
+  query.andWhere(`${alias}.id = :subjectId`, { subjectId: id });
+  const [found] = await loadAccessible(ctx, target, query);
+  return found ?? null;
+}
+
+/** True when the viewer may perform `action` on this loaded row (and, if given, on that field). */
+export function may(ctx: RequestContext, action: string, subjectType: string, row: object, field?: string): boolean {
+  return ctx.ability.can(action, asSubject(subjectType, { ...row }), field);
+}
+
+/**
+ * Filtering or sorting on a field is allowed only when every rule that lets the viewer read the subject also
+ * lets it read that field; otherwise a filter could reveal, bit by bit, a value the viewer may not read.
+ */
+export function assertFilterable(ctx: RequestContext, subjectType: string, fields: string[]): void {
+  const rules = ctx.ability.possibleRulesFor('read', subjectType).filter((rule) => !rule.inverted);
+  for (const field of fields) {
+    if (rules.some((rule) => rule.fields && !rule.fields.includes(field))) {
+      throw new ForbiddenError(`You may not filter or sort on ${subjectType}.${field}`);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createRemoteJWKSet, JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { DataSource, IsNull } from 'typeorm';
+import { AppConfig } from '../config/config';
+import { UnauthenticatedError } from '../errors/errors';
+import { ApiKey } from '../organizations/api-key.entity';
+import { Organization } from '../organizations/organization.entity';
+import { User } from '../organizations/user.entity';
+import { Vendor } from '../vendors/vendor.entity';
+import { ANONYMOUS, AuthenticatedViewer, Viewer } from './viewer';
+
+export const API_KEY_PREFIX = 'rk_';
+const API_KEY_LAST_USED_PRECISION_MS = 60_000;
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export class Authenticator {
+  private readonly verificationKey: Uint8Array | ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(private readonly config: AppConfig, private readonly dataSource: DataSource) {
+    if (config.jwksUrl) this.verificationKey = createRemoteJWKSet(new URL(config.jwksUrl));
+    else if (config.jwtSecret) this.verificationKey = new TextEncoder().encode(config.jwtSecret);
+    else throw new Error('No token verification key configured');
+  }
+
+  /**
+   * Authentication runs on the real clock, not the request's domain clock (which tests may move).
+   * The viewer for an Authorization header. No header is the anonymous public; a header that is present but
+   * bad, expired, revoked or for an unknown or inactive user is UNAUTHENTICATED, never a public view.
+   */
+  async authenticate(authorization: string | undefined, now: Date = new Date()): Promise<Viewer> {
+    if (!authorization) return ANONYMOUS;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
+    const credential = match[1];
+    return credential.startsWith(API_KEY_PREFIX) ? this.authenticateApiKey(credential, now) : this.authenticateToken(credential);
+  }
+
+  private async authenticateToken(token: string): Promise<Viewer> {
+    let payload: JWTPayload;
+    try {
+      const verified = await jwtVerify(token, this.verificationKey as Uint8Array, {
+        issuer: this.config.jwtIssuer,
+        audience: this.config.jwtAudience,
+        algorithms: this.config.jwksUrl ? undefined : ['HS256'],
+      });
+      payload = verified.payload;
+    } catch {
+      throw new UnauthenticatedError('The token is invalid or expired');
+    }
+    if (!payload.sub) throw new UnauthenticatedError('The token names no subject');
+    const user = await this.dataSource.getRepository(User).findOne({ where: { id: payload.sub } });
+    if (!user || !user.active) throw new UnauthenticatedError('The token is invalid or expired');
+    return this.viewerFor({ userId: user.id, displayName: user.displayName, organizationId: user.organizationId, role: user.role, apiKeyId: null });
+  }
+
+  private async authenticateApiKey(credential: string, now: Date): Promise<Viewer> {
+    const [prefix] = credential.slice(API_KEY_PREFIX.length).split('.');
+    const key = prefix ? await this.dataSource.getRepository(ApiKey).findOne({ where: { prefix, revokedAt: IsNull() } }) : null;
+    const presented = Buffer.from(hashSecret(credential), 'hex');
+    const stored = Buffer.from(key?.secretHash ?? '0'.repeat(64), 'hex');
+    if (!key || !timingSafeEqual(presented, stored)) throw new UnauthenticatedError('The API key is invalid or revoked');
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > API_KEY_LAST_USED_PRECISION_MS) {
+      await this.dataSource.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
+    }
+    return this.viewerFor({ userId: null, displayName: `API key ${key.name}`, organizationId: key.organizationId, role: key.role, apiKeyId: key.id });
+  }
+
+  private async viewerFor(identity: Pick<AuthenticatedViewer, 'userId' | 'displayName' | 'organizationId' | 'role' | 'apiKeyId'>): Promise<AuthenticatedViewer> {
+    const organization = identity.organizationId
+      ? await this.dataSource.getRepository(Organization).findOne({ where: { id: identity.organizationId } })
+      : null;
+    const vendor = organization ? await this.dataSource.getRepository(Vendor).findOne({ where: { organizationId: organization.id } }) : null;
+    return {
+      kind: 'authenticated',
+      ...identity,
+      organizationKind: organization?.kind ?? null,
+      vendorId: vendor?.id ?? null,
+    };
+  }
+}
+
+/** Signs a development token for a user (used by `npm run token` and the tests). */
+export async function signToken(config: AppConfig, userId: string, options: { expiresIn?: string; now?: Date } = {}): Promise<string> {
+  if (!config.jwtSecret) throw new Error('Signing tokens needs AUTH_JWT_SECRET');
+  const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setIssuer(config.jwtIssuer)
+    .setAudience(config.jwtAudience)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(options.expiresIn ?? '12h')
+    .sign(new TextEncoder().encode(config.jwtSecret));
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { Express, NextFunction, Request, Response } from 'express';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/config';
+import { Authenticator } from '../context/authentication';
+import { createRequestContext, RequestContext } from '../context/request-context';
+import { Viewer } from '../context/viewer';
+import { DomainError } from '../errors/errors';
+import { formatError } from '../errors/format-error';
+import { getSchema } from '../schema';
+
+export type Clock = () => Date;
+
+export interface AppDependencies {
+  config: AppConfig;
+  dataSource: DataSource;
+  logger: Logger;
+  clock?: Clock;
+  /** Extra HTTP routes (exports, feeds), mounted before /graphql. */
+  routes?: (app: Express, deps: Required<Pick<AppDependencies, 'config' | 'dataSource' | 'logger' | 'clock'>> & { authenticator: Authenticator }) => void;
+  plugins?: ApolloServerPlugin<RequestContext>[];
+}
+
+export interface RenrakuServer {
+  app: Express;
+  httpServer: http.Server;
+  apollo: ApolloServer<RequestContext>;
+  authenticator: Authenticator;
+  contextFor(viewer: Viewer, options?: { requestId?: string; clientAddress?: string }): RequestContext;
+  stop(): Promise<void>;
+}
+
+export async function createServer(deps: AppDependencies): Promise<RenrakuServer> {
+  const { config, dataSource, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const development = config.environment === 'development';
+  const authenticator = new Authenticator(config, dataSource);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = http.createServer(app);
+
+  const contextFor: RenrakuServer['contextFor'] = (viewer, options = {}) =>
+    createRequestContext({
+      requestId: options.requestId ?? randomUUID(),
+      now: clock(),
+      viewer,
+      config,
+      dataSource,
+      logger: logger.child({ requestId: options.requestId }),
+      clientAddress: options.clientAddress ?? '127.0.0.1',
+    });
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await getSchema(),
+    includeStacktraceInErrorResponses: development,
+    hideSchemaDetailsFromClientErrors: true,
+    introspection: true,
+    allowBatchedHttpRequests: false,
+    formatError: (formatted, error) => formatError(formatted, error, { development, logger }),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(deps.plugins ?? [])],
+  });
+  await apollo.start();
+
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const requestId = String(request.headers['x-request-id'] ?? randomUUID()).slice(0, 100);
+    response.locals.requestId = requestId;
+    response.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      logger.info({ requestId, method: request.method, path: request.path, status: response.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_request, response) => {
+    try {
+      await dataSource.query('SELECT 1');
+      response.json({ status: 'ready' });
+    } catch {
+      response.status(503).json({ status: 'database unreachable' });
+    }
+  });
+
+  deps.routes?.(app, { config, dataSource, logger, clock, authenticator });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '256kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        let viewer: Viewer;
+        try {
+          viewer = await authenticator.authenticate(req.headers.authorization);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+        }
+        res.setHeader('cache-control', 'private, no-store');
+        return contextFor(viewer, { requestId: res.locals.requestId as string, clientAddress: req.ip ?? 'unknown' });
+      },
+    }),
+  );
+
+  return {
+    app,
+    httpServer,
+    apollo,
+    authenticator,
+    contextFor,
+    async stop() {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

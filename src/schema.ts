@@ -1,0 +1,52 @@
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema, NonEmptyArray } from 'type-graphql';
+import { AdvisoryResolver } from './advisories/advisory.resolver';
+import { authChecker } from './authorization/access';
+import { CaseResolver, CaseVendorResolver } from './cases/case.resolver';
+import { ContactAttemptResolver } from './contact/contact-attempt.resolver';
+import { OrganizationResolver, UserResolver } from './organizations/organization.resolver';
+import { VendorResolver } from './vendors/vendor.resolver';
+
+// eslint-disable-next-line @typescript-eslint/ban-types
+export const RESOLVERS: NonEmptyArray<Function> = [
+  OrganizationResolver,
+  UserResolver,
+  VendorResolver,
+  CaseResolver,
+  CaseVendorResolver,
+  ContactAttemptResolver,
+  AdvisoryResolver,
+];
+
+let built: Promise<GraphQLSchema> | null = null;
+
+/** The schema is built once per process; it holds no per-request state. */
+export function getSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    authMode: 'error',
+    validate: { forbidUnknownValues: false },
+  });
+  return built;
+}
+
+export async function printedSchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await getSchema()))}\n`;
+}
+
+/** "Operation -> who may call it", one line each, checked in as schema/access.txt so access changes show in review. */
+export async function accessTable(): Promise<{ table: string; undeclared: string[] }> {
+  const schema = await getSchema();
+  const lines: string[] = [];
+  const undeclared: string[] = [];
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!root) continue;
+    for (const field of Object.values(root.getFields())) {
+      const access = field.extensions?.access as string | undefined;
+      if (!access) undeclared.push(`${root.name}.${field.name}`);
+      lines.push(`${root.name}.${field.name}: ${access ?? 'UNDECLARED'}`);
+    }
+  }
+  return { table: `${lines.sort().join('\n')}\n`, undeclared };
+}

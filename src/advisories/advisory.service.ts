@@ -1,4 +1,4 @@
-import { accessibleQuery, assertFilterable, findAccessibleById, managerOf, may } from '../authorization/accessible';
+import { accessibleQuery, restrictToReadableFields, findAccessibleById, managerOf, may } from '../authorization/accessible';
 import { Case, CaseState } from '../cases/case.entity';
 import { escapeLike, recordTransition } from '../cases/case.service';
 import { PUBLISHABLE_STATES } from '../cases/case-state';
@@ -18,8 +18,8 @@ export async function listAdvisories(ctx: RequestContext, filter: AdvisoryFilter
   const used = ['createdAt'];
   if (filter.status) used.push('status');
   if (filter.search) used.push('title');
-  assertFilterable(ctx, 'Advisory', used);
   const query = accessibleQuery(ctx, Advisory, 'a');
+  restrictToReadableFields(ctx, Advisory, 'a', query, used);
   if (query && filter.status) query.andWhere('a.status = :advisoryStatus', { advisoryStatus: filter.status });
   if (query && filter.search) query.andWhere('LOWER(a.title) LIKE :advisorySearch', { advisorySearch: `%${escapeLike(filter.search.toLowerCase())}%` });
   return paginate(ctx, Advisory, query, 'a', page, { property: 'createdAt', direction: 'DESC', isDate: true });

@@ -1,5 +1,6 @@
 import { subject as asSubject } from '@casl/ability';
-import { rulesToAST } from '@casl/ability/extra';
+import { rulesToAST, rulesToCondition } from '@casl/ability/extra';
+import { buildAnd, buildOr, CompoundCondition, Condition } from '@ucast/mongo2js';
 import { getMetadataStorage } from 'type-graphql';
 import { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { RequestContext } from '../context/request-context';
@@ -134,14 +135,29 @@ export function may(ctx: RequestContext, action: string, subjectType: string, ro
 }
 
 /**
- * Filtering or sorting on a field is allowed only when every rule that lets the viewer read the subject also
- * lets it read that field; otherwise a filter could reveal, bit by bit, a value the viewer may not read.
+ * Restricts `query` to rows on which the viewer may read every one of `fields`, so a filter or a sort on a field
+ * can only ever match or order rows whose value the viewer could read anyway: nothing can be inferred bit by bit.
+ * Where the viewer may read a field on every row it sees, the row set is unchanged. A field the viewer may read on
+ * no row at all is refused with FORBIDDEN (unless the viewer may read no row of the type, which answers empty).
  */
-export function assertFilterable(ctx: RequestContext, subjectType: string, fields: string[]): void {
-  const rules = ctx.ability.possibleRulesFor('read', subjectType).filter((rule) => !rule.inverted);
-  for (const field of fields) {
-    if (rules.some((rule) => rule.fields && !rule.fields.includes(field))) {
-      throw new ForbiddenError(`You may not filter or sort on ${subjectType}.${field}`);
-    }
+export function restrictToReadableFields<T extends ObjectLiteral>(
+  ctx: RequestContext,
+  target: EntityTarget<T>,
+  alias: string,
+  query: SelectQueryBuilder<T> | null,
+  fields: string[],
+): void {
+  if (!query) return; // nothing readable: the answer is empty whatever the filter
+  const metadata = ctx.dataSource.getMetadata(target);
+  for (const field of new Set(fields)) {
+    const ast = rulesToCondition(ctx.ability.rulesFor('read', metadata.name, field), ruleAst, { and: buildAnd, or: buildOr, empty: () => buildAnd([]) });
+    if (!ast) throw new ForbiddenError(`You may not filter or sort on ${metadata.name}.${field}`);
+    const translator = new SqlConditionTranslator(ctx.dataSource);
+    query.andWhere(translator.translate(ast, metadata, alias), translator.params);
   }
+}
+
+function ruleAst(rule: { ast?: Condition; inverted: boolean }): Condition {
+  if (!rule.ast) throw new Error('A policy rule without an AST cannot be translated');
+  return rule.inverted ? new CompoundCondition('not', [rule.ast]) : rule.ast;
 }

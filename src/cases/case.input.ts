@@ -1,4 +1,4 @@
-import { IsOptional, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsOptional, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { CaseState, CaseVendorStatus } from './case.entity';
 
@@ -123,6 +123,11 @@ export class CaseFilter {
   @IsOptional()
   @Length(1, 200)
   search?: string;
+
+  @Field({ nullable: true, description: 'Refused for viewers who may not read the CWE of every case they see.' })
+  @IsOptional()
+  @Matches(/^CWE-[1-9]\d{0,5}$/, { message: 'cweId must look like CWE-79' })
+  cweId?: string;
 
   @Field({ nullable: true })
   @IsOptional()

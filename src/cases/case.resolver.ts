@@ -46,6 +46,12 @@ export class CaseResolver {
     return ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt').load(root.id);
   }
 
+  @FieldResolver(() => ContactAttempt, { nullable: true, description: 'The latest attempt the viewer may see (dashboards); shares the batch with contactAttempts.' })
+  async lastContactAttempt(@Root() root: Case, @Ctx() ctx: RequestContext) {
+    const attempts = await ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt').load(root.id);
+    return attempts.at(-1) ?? null;
+  }
+
   @FieldResolver(() => [CaseTransition])
   transitions(@Root() root: Case, @Ctx() ctx: RequestContext) {
     return ctx.loaders.manyBy(CaseTransition, 'caseId', 'at').load(root.id);

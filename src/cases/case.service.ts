@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Brackets } from 'typeorm';
-import { accessibleQuery, accessibleSubquerySql, assertFilterable, findAccessibleById, managerOf, may } from '../authorization/accessible';
+import { accessibleQuery, accessibleSubquerySql, restrictToReadableFields, findAccessibleById, managerOf, may } from '../authorization/accessible';
 import { cvssV3BaseScore, cvssV4Score, assertCweId } from '../advisories/cvss';
 import { newId } from '../common/columns';
 import { ConnectionShape, PageArgs, paginate } from '../common/connection';
@@ -25,13 +25,14 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter = {}, or
   const used = [order.field as string];
   if (filter.states) used.push('state');
   if (filter.search) used.push('title');
+  if (filter.cweId) used.push('cweId');
   if (filter.receivedAfter || filter.receivedBefore) used.push('receivedAt');
-  assertFilterable(ctx, 'Case', used);
-
   const query = accessibleQuery(ctx, Case, 'c');
+  restrictToReadableFields(ctx, Case, 'c', query, used);
   if (query) {
     if (filter.states?.length) query.andWhere('c.state IN (:...filterStates)', { filterStates: filter.states });
     if (filter.search) query.andWhere('LOWER(c.title) LIKE :filterSearch', { filterSearch: `%${escapeLike(filter.search.toLowerCase())}%` });
+    if (filter.cweId) query.andWhere('c.cweId = :filterCwe', { filterCwe: filter.cweId });
     if (filter.receivedAfter) query.andWhere('c.receivedAt >= :filterAfter', { filterAfter: filter.receivedAfter });
     if (filter.receivedBefore) query.andWhere('c.receivedAt < :filterBefore', { filterBefore: filter.receivedBefore });
     if (filter.vendorId) {

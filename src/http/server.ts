@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express, NextFunction, Request, Response } from 'express';
@@ -64,7 +65,7 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
     introspection: true,
     allowBatchedHttpRequests: false,
     formatError: (formatted, error) => formatError(formatted, error, { development, logger }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(deps.plugins ?? [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ...(deps.plugins ?? [])],
   });
   await apollo.start();
 

@@ -1,4 +1,4 @@
-import { accessibleQuery, assertFilterable, findAccessibleById, managerOf } from '../authorization/accessible';
+import { accessibleQuery, restrictToReadableFields, findAccessibleById, managerOf } from '../authorization/accessible';
 import { escapeLike } from '../cases/case.service';
 import { newId } from '../common/columns';
 import { ConnectionShape, PageArgs, paginate } from '../common/connection';
@@ -9,8 +9,8 @@ import { AddContactPointInput, AddProductInput, CreateVendorInput, VendorFilter 
 import { ContactPoint, Product, Vendor } from './vendor.entity';
 
 export async function listVendors(ctx: RequestContext, filter: VendorFilter, page: PageArgs): Promise<ConnectionShape<Vendor>> {
-  assertFilterable(ctx, 'Vendor', filter.search ? ['name'] : []);
   const query = accessibleQuery(ctx, Vendor, 'v');
+  restrictToReadableFields(ctx, Vendor, 'v', query, ['name']);
   if (query && filter.search) query.andWhere('LOWER(v.name) LIKE :vendorSearch', { vendorSearch: `%${escapeLike(filter.search.toLowerCase())}%` });
   return paginate(ctx, Vendor, query, 'v', page, { property: 'name', direction: 'ASC', isDate: false });
 }

@@ -19,6 +19,7 @@ const common = {
 };
 module.exports = {
   maxWorkers: 2,
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'sqlite', testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.spec.ts', '<rootDir>/policies/**/*.spec.ts'], setupFiles: [...common.setupFiles, '<rootDir>/test/support/env-sqlite.js'] },
     { ...common, displayName: 'mariadb', testMatch: ['<rootDir>/test/**/*.test.ts'], setupFiles: [...common.setupFiles, '<rootDir>/test/support/env-mariadb.js'] },

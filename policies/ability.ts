@@ -1,6 +1,7 @@
 import { AbilityBuilder, buildMongoQueryMatcher, createMongoAbility, MongoAbility } from '@casl/ability';
+import { $and, $or, and, or } from '@ucast/mongo2js';
 
-export type Action = 'manage' | 'read' | 'create' | 'update' | 'transition' | 'publish' | 'vote';
+export type Action = 'manage' | 'read' | 'create' | 'update' | 'transition' | 'publish' | 'vote' | 'respond';
 export type AppAbility = MongoAbility<[string, string | object]>;
 export type Builder = AbilityBuilder<AppAbility>;
 
@@ -19,7 +20,8 @@ function compareLikeSql(a: Comparable, b: Comparable): 0 | 1 | -1 {
   return left > right ? 1 : -1;
 }
 
-export const conditionsMatcher = buildMongoQueryMatcher({}, {}, { compare: compareLikeSql as never });
+/** `$or`/`$and` are enabled for window conditions such as "no end, or an end still ahead" (sql-condition.ts translates both). */
+export const conditionsMatcher = buildMongoQueryMatcher({ $or, $and }, { or, and }, { compare: compareLikeSql as never });
 
 export function newBuilder(): Builder {
   return new AbilityBuilder<AppAbility>((rules) => createMongoAbility(rules, { conditionsMatcher }));

@@ -1,3 +1,5 @@
+import { DisclosureSection } from '../src/disclosure/disclosure-section';
+
 /**
  * Field sets the policies grant. A rule without a field list grants every field of its subject.
  * Fields not listed for a viewer resolve to null (the schema marks them role-dependent).
@@ -28,7 +30,32 @@ export const CONTACT_ATTEMPT_FOR_VENDOR = ['id', 'channel', 'address', 'attempte
 export const ADVISORY_PUBLIC = [
   'id', 'identifier', 'title', 'overview', 'affectedProducts', 'impact', 'solution', 'vendorStatements',
   'cvssV3Vector', 'cvssV4Vector', 'cweId', 'cveIds', 'status', 'publishedAt', 'unableToCoordinate',
-  'coordinatorVerification', 'createdAt', 'updatedAt',
+  'coordinatorVerification', 'createdAt', 'updatedAt', 'workarounds', 'severity', 'revision', 'revisedAt',
 ];
+/** A credit as the public sees it once accepted: never the account, the status trail or dates. */
+export const ADVISORY_CREDIT_PUBLIC = ['id', 'type', 'name', 'organizationName'];
+
 /** A vendor reads the draft of its own case, but not the other vendors' statements it quotes. */
 export const ADVISORY_DRAFT_FOR_VENDOR = ADVISORY_PUBLIC.filter((field) => field !== 'vendorStatements');
+
+/** What any live disclosure grant shows of its advisory, whatever the sections (the schema needs them non-null). */
+export const ADVISORY_FOR_GRANTEE = ['id', 'title', 'status', 'createdAt', 'updatedAt'];
+/** The advisory fields each disclosure section covers. A field in no section is never shown to a grantee. */
+export const ADVISORY_SECTION_FIELDS: Record<DisclosureSection, string[]> = {
+  [DisclosureSection.OVERVIEW]: ['overview'],
+  [DisclosureSection.AFFECTED_PRODUCTS]: ['affectedProducts'],
+  [DisclosureSection.IMPACT]: ['impact'],
+  [DisclosureSection.MITIGATIONS]: ['solution', 'workarounds'],
+  [DisclosureSection.TECHNICAL_DETAILS]: ['cweId', 'cveIds'],
+  [DisclosureSection.CVSS]: ['cvssV3Vector', 'cvssV4Vector', 'severity'],
+};
+/** A recipient's view of its own grant: never the coordinator's reason, the other recipients or the revocation. */
+export const GRANT_FOR_GRANTEE = ['id', 'tlp', 'startsAt', 'endsAt', 'acknowledgedAt', 'createdAt', 'updatedAt'];
+
+/** The public list of unreachable developers: stage 1 publishes the name, stage 2 adds the product information. */
+export const LISTING_STAGE_ONE_PUBLIC = ['id', 'caseReference', 'vendorName', 'stageOnePublishedAt', 'contactEstablishedAt'];
+export const LISTING_STAGE_TWO_PUBLIC = ['productName', 'productVersions', 'stageTwoPublishedAt'];
+/** What the committee reads of a referred case: the vulnerability, never the finder or the coordinator's notes. */
+export const CASE_FOR_COMMITTEE = CASE_VULNERABILITY;
+/** The record of every contact attempt, without the coordinator's internal notes. */
+export const CONTACT_ATTEMPT_FOR_COMMITTEE = CONTACT_ATTEMPT_FOR_VENDOR;

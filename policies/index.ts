@@ -1,8 +1,10 @@
 import { AuthenticatedViewer, Persona, personaOf, Viewer } from '../src/context/viewer';
 import { AppAbility, Builder, newBuilder } from './ability';
+import { committeePolicy } from './committee';
 import { coordinatorPolicy } from './coordinator';
 import { finderPolicy } from './finder';
 import { memberPolicy } from './member';
+import { operatorPolicy } from './operator';
 import { publicPolicy } from './public';
 import { receiverPolicy } from './receiver';
 import { vendorPolicy } from './vendor';
@@ -17,8 +19,8 @@ export const POLICIES: Record<Exclude<Persona, 'PUBLIC'>, PersonaPolicy> = {
   COORDINATOR: coordinatorPolicy,
   RECEIVER: receiverPolicy,
   VENDOR: vendorPolicy,
-  OPERATOR: nothingMore,
-  COMMITTEE: nothingMore,
+  OPERATOR: operatorPolicy,
+  COMMITTEE: committeePolicy,
   FINDER: nothingMore,
 };
 

@@ -5,6 +5,11 @@ import { Builder } from './ability';
 /** Every authenticated caller: itself, its organization and colleagues; an organization admin manages its own. */
 export function memberPolicy({ can }: Builder, viewer: AuthenticatedViewer): void {
   if (viewer.userId) can('read', 'User', { id: viewer.userId });
+  if (viewer.userId) {
+    // A person named in an advisory credit sees that credit (not the advisory) and decides whether it is shown.
+    can('read', 'AdvisoryCredit', { userId: viewer.userId });
+    can('respond', 'AdvisoryCredit', { userId: viewer.userId });
+  }
   if (!viewer.organizationId) return;
   can('read', 'Organization', { id: viewer.organizationId });
   can('read', 'User', { organizationId: viewer.organizationId });

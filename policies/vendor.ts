@@ -9,7 +9,7 @@ import { ADVISORY_DRAFT_FOR_VENDOR, CASE_FOR_VENDOR, CONTACT_ATTEMPT_FOR_VENDOR 
  */
 export function vendorPolicy({ can }: Builder, viewer: AuthenticatedViewer): void {
   if (!viewer.vendorId) return;
-  const notified = { vendorId: viewer.vendorId, status: { $ne: CaseVendorStatus.UNNOTIFIED } };
+  const notified = { vendorId: viewer.vendorId };
   const onCase = { caseVendors: { $elemMatch: notified } };
 
   can('read', 'Case', CASE_FOR_VENDOR, onCase);
@@ -21,6 +21,8 @@ export function vendorPolicy({ can }: Builder, viewer: AuthenticatedViewer): voi
     'caseVendor.status': { $ne: CaseVendorStatus.UNNOTIFIED },
   });
   can('read', 'Advisory', ADVISORY_DRAFT_FOR_VENDOR, { 'case.caseVendors': { $elemMatch: notified } });
+  // Its own products as listed on a draft; the other vendors' rows stay hidden until publication.
+  can('read', 'AdvisoryProduct', { vendorId: viewer.vendorId, 'advisory.case.caseVendors': { $elemMatch: notified } });
   can('read', 'Vendor', { id: viewer.vendorId });
   can('read', ['Product', 'ContactPoint'], { vendorId: viewer.vendorId });
 }

@@ -1,10 +1,14 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
-import { AdvisoryResolver } from './advisories/advisory.resolver';
+import { AdvisoryCreditResolver, AdvisoryResolver } from './advisories/advisory.resolver';
+import { AuditEntryResolver, EmbargoReaderResolver } from './audit/audit.resolver';
 import { authChecker } from './authorization/access';
 import { CaseResolver, CaseVendorResolver } from './cases/case.resolver';
+import { CaseCommitteeResolver, CommitteeReferralResolver } from './committee/committee.resolver';
 import { ContactAttemptResolver } from './contact/contact-attempt.resolver';
+import { DisclosureAdvisoryResolver, DisclosureFeedbackResolver, DisclosureGrantResolver } from './disclosure/disclosure.resolver';
 import { OrganizationResolver, UserResolver } from './organizations/organization.resolver';
+import { CaseUnreachableResolver, UnreachableDeclarationResolver, UnreachableListingResolver, UnreachableResolver } from './unreachable/unreachable.resolver';
 import { VendorResolver } from './vendors/vendor.resolver';
 
 // eslint-disable-next-line @typescript-eslint/ban-types
@@ -16,6 +20,18 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CaseVendorResolver,
   ContactAttemptResolver,
   AdvisoryResolver,
+  DisclosureGrantResolver,
+  DisclosureFeedbackResolver,
+  DisclosureAdvisoryResolver,
+  AuditEntryResolver,
+  EmbargoReaderResolver,
+  AdvisoryCreditResolver,
+  UnreachableResolver,
+  UnreachableDeclarationResolver,
+  UnreachableListingResolver,
+  CaseUnreachableResolver,
+  CommitteeReferralResolver,
+  CaseCommitteeResolver,
 ];
 
 let built: Promise<GraphQLSchema> | null = null;

@@ -18,9 +18,10 @@ const VISIBLE_CASES: Record<DemoPersona, CaseName[]> = {
   vendorAcmeStaff: ['vendorContact', 'coordinating', 'published'],
   vendorGlobex: ['coordinating', 'closed'],
   operator: [],
-  committeeChair: [],
-  committeeMember: [],
-  committeeMember2: [],
+  // The demo refers the silent vendor's case to the committee; members see only referred cases.
+  committeeChair: ['silentVendor'],
+  committeeMember: ['silentVendor'],
+  committeeMember2: ['silentVendor'],
   finder: ['received', 'handedOver', 'vendorContact', 'published', 'closed', 'rejected', 'silentVendor'],
   finderAnonymous: ['analysis', 'coordinating', 'withdrawn'],
 };
@@ -36,7 +37,8 @@ const VISIBLE_ADVISORIES: Record<Persona, AdvisoryName[]> = {
   vendorAcmeAdmin: ['coordinating', 'published', 'closed'],
   vendorAcmeStaff: ['coordinating', 'published', 'closed'],
   vendorGlobex: ['coordinating', 'published', 'closed'],
-  operator: PUBLIC_ADVISORIES,
+  // The demo grants the coordinating draft to the operator (early disclosure, test/disclosure.test.ts).
+  operator: ['coordinating', 'published', 'closed'],
   committeeChair: PUBLIC_ADVISORIES,
   committeeMember: PUBLIC_ADVISORIES,
   committeeMember2: PUBLIC_ADVISORIES,
@@ -214,6 +216,12 @@ describe('policy matrix', () => {
       expect((await h.ok<{ cases: { totalCount: number } }>('receiver', query, { filter: { cweId: 'CWE-79' } })).cases.totalCount).toBe(1);
       expect((await h.ok<{ cases: { totalCount: number } }>('coordinatorStaff', query, { filter: { cweId: 'CWE-79' } })).cases.totalCount).toBe(9);
       expect((await h.ok<{ cases: { totalCount: number } }>('vendorAcmeStaff', query, { filter: { cweId: 'CWE-79' } })).cases.totalCount).toBe(3);
+    });
+
+    it('searches titles literally: % and _ are not wildcards', async () => {
+      expect((await visibleCases('coordinatorStaff', { search: 'acme router' })).totalCount).toBe(2);
+      expect((await visibleCases('coordinatorStaff', { search: '_' })).totalCount).toBe(0);
+      expect((await visibleCases('coordinatorStaff', { search: '%' })).totalCount).toBe(0);
     });
 
     it('pages with stable cursors and the same totalCount on every page', async () => {

@@ -1,13 +1,83 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, JoinColumn, OneToOne } from 'typeorm';
 import { DateTimeColumn, EnumColumn, IdColumn, ReferenceColumn } from '../common/columns';
 import { Case } from '../cases/case.entity';
+import { OneToMany } from 'typeorm';
+import { DisclosureGrant } from '../disclosure/disclosure-grant.entity';
 
 export enum AdvisoryStatus {
   DRAFT = 'DRAFT',
   PUBLISHED = 'PUBLISHED',
 }
 registerEnumType(AdvisoryStatus, { name: 'AdvisoryStatus' });
+
+export enum AdvisorySeverity {
+  NONE = 'NONE',
+  LOW = 'LOW',
+  MEDIUM = 'MEDIUM',
+  HIGH = 'HIGH',
+  CRITICAL = 'CRITICAL',
+}
+registerEnumType(AdvisorySeverity, { name: 'AdvisorySeverity', description: 'The qualitative CVSS rating of the advisory.' });
+
+/** A product row as staged in a pending revision. */
+@ObjectType()
+export class AdvisoryProductDraft {
+  @Field(() => ID)
+  vendorId!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  versions!: string | null;
+}
+
+/**
+ * Edits to a published advisory wait here until `publishAdvisoryRevision` makes them public as a numbered revision.
+ * Null means unchanged. The published columns (and so every public read and search) never contain staged text.
+ */
+@ObjectType()
+export class AdvisoryPendingRevision {
+  @Field(() => String, { nullable: true })
+  title?: string | null;
+
+  @Field(() => String, { nullable: true })
+  overview?: string | null;
+
+  @Field(() => String, { nullable: true })
+  affectedProducts?: string | null;
+
+  @Field(() => String, { nullable: true })
+  impact?: string | null;
+
+  @Field(() => String, { nullable: true })
+  solution?: string | null;
+
+  @Field(() => String, { nullable: true })
+  workarounds?: string | null;
+
+  @Field(() => String, { nullable: true })
+  vendorStatements?: string | null;
+
+  @Field(() => String, { nullable: true })
+  cvssV3Vector?: string | null;
+
+  @Field(() => String, { nullable: true })
+  cvssV4Vector?: string | null;
+
+  @Field(() => String, { nullable: true })
+  cweId?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  cveIds?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  coordinatorVerification?: string | null;
+
+  @Field(() => [AdvisoryProductDraft], { nullable: true })
+  products?: AdvisoryProductDraft[] | null;
+}
 
 const ROLE_DEPENDENT = 'Role-dependent: null when the viewer may not read it.';
 
@@ -29,6 +99,10 @@ export class Advisory {
   @JoinColumn({ name: 'caseId' })
   case?: Case;
 
+  /** Early disclosures to operators (src/disclosure); declared here so policies can test them in SQL. */
+  @OneToMany(() => DisclosureGrant, (grant) => grant.advisory)
+  grants?: DisclosureGrant[];
+
   @Field(() => String, { nullable: true, description: 'JVN#NNNNNNNN or JVNVU#NNNNNNNN, assigned at publication.' })
   @Column({ type: 'varchar', length: 32, nullable: true, unique: true })
   identifier!: string | null;
@@ -49,9 +123,13 @@ export class Advisory {
   @Column({ type: 'text', nullable: true })
   impact!: string | null;
 
-  @Field(() => String, { nullable: true, description: `${ROLE_DEPENDENT} Solutions and workarounds.` })
+  @Field(() => String, { nullable: true, description: `${ROLE_DEPENDENT} The solution: fixed versions or other remedies.` })
   @Column({ type: 'text', nullable: true })
   solution!: string | null;
+
+  @Field(() => String, { nullable: true, description: `${ROLE_DEPENDENT} Workarounds and mitigations for those who cannot apply the solution yet.` })
+  @Column({ type: 'text', nullable: true })
+  workarounds!: string | null;
 
   @Field(() => String, { nullable: true, description: `${ROLE_DEPENDENT} Hidden from vendors on drafts: it quotes every vendor.` })
   @Column({ type: 'text', nullable: true })
@@ -92,6 +170,22 @@ export class Advisory {
   @Field(() => String, { nullable: true, description: `${ROLE_DEPENDENT} Internal to coordinator staff.` })
   @Column({ type: 'text', nullable: true })
   internalNotes!: string | null;
+
+  @Field(() => AdvisorySeverity, { nullable: true, description: `${ROLE_DEPENDENT} From the CVSS v4.0 score when there is a v4.0 vector, else from the CVSS v3.1 base score.` })
+  @EnumColumn({ nullable: true })
+  severity!: AdvisorySeverity | null;
+
+  @Field(() => Int, { nullable: true, description: `${ROLE_DEPENDENT} Number of the current public revision: 0 until published, 1 for the initial release.` })
+  @Column({ type: 'int', default: 0 })
+  revision!: number;
+
+  @Field(() => Date, { nullable: true, description: `${ROLE_DEPENDENT} When the latest revision after the initial release was released; null until then (the initial release is publishedAt).` })
+  @DateTimeColumn({ nullable: true })
+  revisedAt!: Date | null;
+
+  @Field(() => AdvisoryPendingRevision, { nullable: true, description: `${ROLE_DEPENDENT} Staged edits to a published advisory, not public until released as a revision.` })
+  @Column({ type: 'simple-json', nullable: true })
+  pendingRevision!: AdvisoryPendingRevision | null;
 
   @Field()
   @DateTimeColumn()

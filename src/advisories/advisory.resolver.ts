@@ -4,9 +4,16 @@ import { Case } from '../cases/case.entity';
 import { Connection, PageArgs } from '../common/connection';
 import type { RequestContext } from '../context/request-context';
 import { Advisory } from './advisory.entity';
-import { AdvisoryFilter, CreateAdvisoryInput, PublishAdvisoryInput, UpdateAdvisoryInput } from './advisory.input';
+import {
+  AddAdvisoryCreditInput, AdvisoryFilter, AdvisorySearchFilter, CreateAdvisoryInput, PublishAdvisoryInput, PublishAdvisoryRevisionInput,
+  RespondToAdvisoryCreditInput, UpdateAdvisoryInput,
+} from './advisory.input';
+import { AdvisoryCredit, AdvisoryProduct, AdvisoryRevision, AdvisoryVendorStatus } from './advisory-publication.entity';
+import * as credits from './advisory-credit.service';
+import { searchAdvisories } from './advisory-search.service';
 import * as advisories from './advisory.service';
 import { cvssV3BaseScore, cvssV4Score } from './cvss';
+import { releasedRevisions } from './published-advisory';
 
 const AdvisoryConnection = Connection(Advisory, 'Advisory');
 
@@ -24,6 +31,22 @@ export class AdvisoryResolver {
     return advisories.getAdvisory(ctx, id);
   }
 
+  @Access('PUBLIC')
+  @Query(() => AdvisoryConnection, {
+    description:
+      'Public search of released advisories, newest publication first. Answers everyone alike, signed in or not, and ' +
+      'matches only published content: edits staged for the next revision are never searched.',
+  })
+  searchAdvisories(@Ctx() ctx: RequestContext, @Args() page: PageArgs, @Arg('filter', () => AdvisorySearchFilter, { nullable: true }) filter?: AdvisorySearchFilter) {
+    return searchAdvisories(ctx, filter ?? {}, page);
+  }
+
+  @Access('PUBLIC')
+  @Query(() => AdvisoryConnection, { description: 'Released advisories published without the vendor (the unable-to-coordinate list), newest first.' })
+  unableToCoordinateAdvisories(@Ctx() ctx: RequestContext, @Args() page: PageArgs) {
+    return searchAdvisories(ctx, { unableToCoordinate: true }, page);
+  }
+
   @FieldResolver(() => Float, { nullable: true, description: 'Computed from cvssV3Vector.' })
   cvssV3BaseScore(@Root() root: Advisory) {
     return root.cvssV3Vector ? cvssV3BaseScore(root.cvssV3Vector) : null;
@@ -39,6 +62,26 @@ export class AdvisoryResolver {
     return ctx.loaders.byId(Case).load(root.caseId);
   }
 
+  @FieldResolver(() => [AdvisoryRevision], { description: 'The revision history, oldest first. Empty until published.' })
+  async revisions(@Root() root: Advisory, @Ctx() ctx: RequestContext) {
+    return releasedRevisions(await ctx.loaders.manyBy(AdvisoryRevision, 'advisoryId', 'number').load(root.id), root.publishedAt);
+  }
+
+  @FieldResolver(() => [AdvisoryCredit], { description: 'The public sees accepted credits only; staff also see pending and declined ones.' })
+  credits(@Root() root: Advisory, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.manyBy(AdvisoryCredit, 'advisoryId', 'createdAt').load(root.id);
+  }
+
+  @FieldResolver(() => [AdvisoryVendorStatus], { description: 'Each vendor\'s verification result and response status as published with the current revision.' })
+  vendorStatuses(@Root() root: Advisory, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.manyBy(AdvisoryVendorStatus, 'advisoryId', 'vendorName').load(root.id);
+  }
+
+  @FieldResolver(() => [AdvisoryProduct], { description: 'Affected products. On a published advisory, as of the current revision.' })
+  products(@Root() root: Advisory, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.manyBy(AdvisoryProduct, 'advisoryId', 'position').load(root.id);
+  }
+
   @Access('AUTHENTICATED')
   @Mutation(() => Advisory)
   createAdvisory(@Ctx() ctx: RequestContext, @Arg('input') input: CreateAdvisoryInput) {
@@ -46,14 +89,60 @@ export class AdvisoryResolver {
   }
 
   @Access('AUTHENTICATED')
-  @Mutation(() => Advisory)
+  @Mutation(() => Advisory, {
+    description: 'Edits a draft in place. On a published advisory, public content is staged in pendingRevision until publishAdvisoryRevision.',
+  })
   updateAdvisory(@Ctx() ctx: RequestContext, @Arg('input') input: UpdateAdvisoryInput) {
     return advisories.updateAdvisory(ctx, input);
   }
 
   @Access('AUTHENTICATED')
-  @Mutation(() => Advisory, { description: 'Assigns the identifier and publishes now or at publishAt. The case becomes PUBLISHED.' })
+  @Mutation(() => Advisory, { description: 'Assigns the identifier and publishes now or at publishAt as revision 1. The case becomes PUBLISHED.' })
   publishAdvisory(@Ctx() ctx: RequestContext, @Arg('input') input: PublishAdvisoryInput) {
     return advisories.publishAdvisory(ctx, input);
+  }
+
+  @Access('AUTHENTICATED')
+  @Mutation(() => Advisory, { description: 'Releases the staged edits of a published advisory as the next numbered revision.' })
+  publishAdvisoryRevision(@Ctx() ctx: RequestContext, @Arg('input') input: PublishAdvisoryRevisionInput) {
+    return advisories.publishAdvisoryRevision(ctx, input);
+  }
+
+  @Access('AUTHENTICATED')
+  @Mutation(() => Advisory, { description: 'Drops the staged edits of a published advisory.' })
+  discardAdvisoryRevision(@Ctx() ctx: RequestContext, @Arg('advisoryId', () => ID) advisoryId: string) {
+    return advisories.discardAdvisoryRevision(ctx, advisoryId);
+  }
+
+  @Access('AUTHENTICATED')
+  @Mutation(() => AdvisoryCredit, { description: 'Names a person in the advisory. The credit stays hidden until the person accepts.' })
+  addAdvisoryCredit(@Ctx() ctx: RequestContext, @Arg('input') input: AddAdvisoryCreditInput) {
+    return credits.addAdvisoryCredit(ctx, input);
+  }
+
+  @Access('AUTHENTICATED')
+  @Mutation(() => AdvisoryCredit, { description: 'The credited person accepts or declines being named (staff record it for people without an account).' })
+  respondToAdvisoryCredit(@Ctx() ctx: RequestContext, @Arg('input') input: RespondToAdvisoryCreditInput) {
+    return credits.respondToAdvisoryCredit(ctx, input);
+  }
+
+  @Access('AUTHENTICATED')
+  @Mutation(() => ID, { description: 'Removes a credit; returns its id.' })
+  removeAdvisoryCredit(@Ctx() ctx: RequestContext, @Arg('creditId', () => ID) creditId: string) {
+    return credits.removeAdvisoryCredit(ctx, creditId);
+  }
+}
+
+@Resolver(() => AdvisoryCredit)
+export class AdvisoryCreditResolver {
+  @Access('AUTHENTICATED')
+  @Query(() => [AdvisoryCredit], { description: 'Credits that name the viewer, newest first, to accept or decline.' })
+  myAdvisoryCredits(@Ctx() ctx: RequestContext) {
+    return credits.myAdvisoryCredits(ctx);
+  }
+
+  @FieldResolver(() => Advisory, { nullable: true, description: 'The advisory, when the viewer may see it (a credited person sees it once published).' })
+  advisory(@Root() root: AdvisoryCredit, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.byId(Advisory).load(root.advisoryId);
   }
 }

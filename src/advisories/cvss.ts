@@ -1,5 +1,7 @@
 import { Cvss3P1, Cvss4P0 } from 'ae-cvss-calculator';
 import { BadUserInputError } from '../errors/errors';
+import { AdvisorySeverity } from './advisory.entity';
+import { CWE_NAMES } from './cwe-catalog';
 
 const V3_BASE = ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'];
 const V4_BASE = ['AV', 'AC', 'AT', 'PR', 'UI', 'VC', 'VI', 'VA', 'SC', 'SI', 'SA'];
@@ -53,4 +55,22 @@ export function severityOf(score: number): 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | 
 
 export function assertCweId(value: string, field = 'cweId'): void {
   if (!/^CWE-[1-9]\d{0,5}$/.test(value)) throw new BadUserInputError(`${field} must look like CWE-79`, field);
+}
+
+/** The advisory's rating: from the CVSS v4.0 score when there is a v4.0 vector, else from the v3.1 base score. */
+export function advisorySeverity(cvssV3Vector: string | null, cvssV4Vector: string | null): AdvisorySeverity | null {
+  if (cvssV4Vector) return AdvisorySeverity[severityOf(cvssV4Score(cvssV4Vector))];
+  if (cvssV3Vector) return AdvisorySeverity[severityOf(cvssV3BaseScore(cvssV3Vector))];
+  return null;
+}
+
+/** The official name of a CWE weakness, or undefined for ids the catalog does not list (categories, views, unknown). */
+export function cweName(cweId: string): string | undefined {
+  return CWE_NAMES.get(cweId);
+}
+
+/** A published advisory names a weakness that exists: CSAF 2.0 checks the id and its name against the CWE list. */
+export function assertKnownCweId(value: string, field = 'cweId'): void {
+  assertCweId(value, field);
+  if (!cweName(value)) throw new BadUserInputError(`${field} ${value} is not a weakness in the CWE list`, field);
 }

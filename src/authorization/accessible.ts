@@ -2,10 +2,11 @@ import { subject as asSubject } from '@casl/ability';
 import { rulesToAST, rulesToCondition } from '@casl/ability/extra';
 import { buildAnd, buildOr, CompoundCondition, Condition } from '@ucast/mongo2js';
 import { getMetadataStorage } from 'type-graphql';
-import { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { recordEmbargoedReads } from '../audit/embargoed-read';
 import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
-import { SqlConditionTranslator, SqlFragment } from './sql-condition';
+import { sameCondition, SqlConditionTranslator, SqlFragment, withoutRedundantDisjuncts } from './sql-condition';
 
 const RULE_FLAG_PREFIX = 'casl_rule_';
 
@@ -18,13 +19,16 @@ export function managerOf(ctx: RequestContext): EntityManager {
  * `action` on the entity's subject type, flattened with rule priority by `rulesToAST`. Null means nothing is
  * permitted, so callers answer "empty" without a query.
  */
-export function policyCondition(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, action = 'read'): SqlFragment | null {
+export function policyCondition(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, action = 'read'): (SqlFragment & { condition: Condition }) | null {
   const metadata = ctx.dataSource.getMetadata(target);
   const ast = rulesToAST(ctx.ability, action, metadata.name);
   if (!ast) return null;
   const translator = new SqlConditionTranslator(ctx.dataSource);
-  return { sql: translator.translate(ast, metadata, alias), params: translator.params };
+  return { sql: translator.translateRowFilter(ast, metadata, alias), params: translator.params, condition: ast };
 }
+
+/** The read predicate each accessible query was built with, so a field restriction equal to it is not added twice. */
+const readPredicates = new WeakMap<object, { alias: string; condition: Condition }>();
 
 /**
  * A query over the rows of `target` the viewer may read, with the predicate already in its WHERE, plus the
@@ -39,6 +43,7 @@ export function accessibleQuery<T extends ObjectLiteral>(
   const condition = policyCondition(ctx, target, alias, action);
   if (!condition) return null;
   const query = managerOf(ctx).createQueryBuilder(target, alias).where(condition.sql, condition.params);
+  if (action === 'read') readPredicates.set(query, { alias, condition: condition.condition });
   addFieldRuleFlags(ctx, query, target, alias);
   return query;
 }
@@ -104,9 +109,18 @@ function exposedColumns(target: unknown, columns: string[]): string[] {
   return exposed;
 }
 
-/** Runs an accessible query and returns its entities with per-row field masking applied. */
+/**
+ * Runs an accessible query and returns its entities with per-row field masking applied. Every row handed out here
+ * that is embargoed content (an advisory not yet public, to anyone but coordinator staff) is logged first.
+ */
 export async function loadAccessible<T extends ObjectLiteral>(ctx: RequestContext, target: EntityTarget<T>, query: SelectQueryBuilder<T>): Promise<T[]> {
   const metadata = ctx.dataSource.getMetadata(target);
+  const rows = await loadMasked(ctx, metadata, query);
+  await recordEmbargoedReads(ctx, metadata.name, rows);
+  return rows;
+}
+
+async function loadMasked<T extends ObjectLiteral>(ctx: RequestContext, metadata: EntityMetadata, query: SelectQueryBuilder<T>): Promise<T[]> {
   if (!fieldRestrictedRules(ctx, metadata.name)) return query.getMany();
   const { entities, raw } = await query.getRawAndEntities();
   const columns = exposedColumns(metadata.target, metadata.columns.map((column) => column.propertyName));
@@ -149,11 +163,14 @@ export function restrictToReadableFields<T extends ObjectLiteral>(
 ): void {
   if (!query) return; // nothing readable: the answer is empty whatever the filter
   const metadata = ctx.dataSource.getMetadata(target);
+  const read = readPredicates.get(query);
   for (const field of new Set(fields)) {
     const ast = rulesToCondition(ctx.ability.rulesFor('read', metadata.name, field), ruleAst, { and: buildAnd, or: buildOr, empty: () => buildAnd([]) });
     if (!ast) throw new ForbiddenError(`You may not filter or sort on ${metadata.name}.${field}`);
+    // Readable wherever the row is: the query's own read predicate already says so.
+    if (read?.alias === alias && sameCondition(withoutRedundantDisjuncts(ast), withoutRedundantDisjuncts(read.condition))) continue;
     const translator = new SqlConditionTranslator(ctx.dataSource);
-    query.andWhere(translator.translate(ast, metadata, alias), translator.params);
+    query.andWhere(translator.translateRowFilter(ast, metadata, alias), translator.params);
   }
 }
 

@@ -28,10 +28,12 @@ export class SqlConditionTranslator {
   translate(condition: Condition, metadata: EntityMetadata, alias: string): string {
     if (condition instanceof CompoundCondition || isCompound(condition)) {
       const compound = condition as CompoundCondition;
+      if (compound.operator === 'and') {
+        const conjuncts = this.translateConjuncts(compound.value, metadata, alias);
+        return conjuncts.length === 0 ? '1 = 1' : `(${conjuncts.join(' AND ')})`;
+      }
       const parts = compound.value.map((inner) => this.translate(inner, metadata, alias));
       switch (compound.operator) {
-        case 'and':
-          return parts.length === 0 ? '1 = 1' : `(${parts.join(' AND ')})`;
         case 'or':
           return parts.length === 0 ? '1 = 0' : `(${parts.join(' OR ')})`;
         case 'not':
@@ -43,6 +45,102 @@ export class SqlConditionTranslator {
     }
     const field = condition as FieldCondition;
     return this.translateField(field.operator, field.field, field.value, metadata, alias);
+  }
+
+  /**
+   * Conjuncts that reach through the same to-one relation (say `case.state` and `case.finderUserId`) share one EXISTS:
+   * there is at most one related row, so "it has A and it has B" is "it has A and B", looked up once.
+   */
+  private translateConjuncts(conjuncts: Condition[], metadata: EntityMetadata, alias: string): string[] {
+    const parts: string[] = [];
+    const throughToOne = new Map<string, Condition[]>();
+    for (const conjunct of conjuncts) {
+      const field = isCompound(conjunct) ? null : (conjunct as FieldCondition);
+      const [head, ...rest] = field ? field.field.split('.') : [''];
+      const relation = field ? metadata.findRelationWithPropertyPath(head) : undefined;
+      if (field && relation && (relation.isManyToOne || relation.isOneToOneOwner) && rest.length > 0) {
+        throughToOne.set(head, [...(throughToOne.get(head) ?? []), new FieldCondition(field.operator, rest.join('.'), field.value)]);
+      } else {
+        parts.push(this.translate(conjunct, metadata, alias));
+      }
+    }
+    for (const [head, group] of throughToOne) {
+      const relation = metadata.findRelationWithPropertyPath(head)!;
+      const childAlias = `casl_${++aliasCounter}`;
+      const inner = this.translate(group.length === 1 ? group[0] : new CompoundCondition('and', group), relation.inverseEntityMetadata, childAlias);
+      parts.push(`EXISTS (SELECT 1 FROM ${this.escape(relation.inverseEntityMetadata.tableName)} ${this.escape(childAlias)} WHERE ${this.joinCondition(relation, alias, childAlias)} AND ${inner})`);
+    }
+    return parts;
+  }
+
+  /**
+   * The predicate for a query's WHERE on `alias`: the same rows as `translate`, written for the planner. CASL emits
+   * one disjunct per rule, and MySQL/MariaDB test an OR of EXISTS row by row over the whole table. When every
+   * disjunct is keyed to the viewer (an equality on an id column, such as `vendorId` or `finderUserId`), the
+   * disjunction becomes `alias.id IN (SELECT key FROM (<one SELECT per disjunct> UNION ALL ...))`, which they run as a
+   * semi-join driven by those indexed equalities: the cost follows the viewer's rows, not the table's size. A
+   * disjunction with a broad disjunct (say, "published") stays as it is, since listing its keys would read the table.
+   */
+  translateRowFilter(original: Condition, metadata: EntityMetadata, alias: string): string {
+    const condition = withoutRedundantDisjuncts(original);
+    const primary = metadata.primaryColumns;
+    if (!isCompound(condition) || (condition as CompoundCondition).operator !== 'or' || primary.length !== 1) return this.translate(condition, metadata, alias);
+    const disjuncts = (condition as CompoundCondition).value;
+    const worthIt = disjuncts.length > 1 && disjuncts.some((part) => this.reachesRelation(part, metadata)) && disjuncts.every((part) => this.isKeyed(part, metadata));
+    if (!worthIt) return this.translate(condition, metadata, alias);
+    const keys = disjuncts.map((part) => this.keysOf(part, metadata, primary[0].databaseName));
+    const keysAlias = this.escape(`casl_keys_${++aliasCounter}`);
+    return `${this.escape(alias)}.${this.escape(primary[0].databaseName)} IN (SELECT ${keysAlias}.${this.escape('key')} FROM (${keys.join(' UNION ALL ')}) ${keysAlias})`;
+  }
+
+  /** A SELECT of the primary keys of the rows of `metadata` for which `condition` holds. */
+  private keysOf(condition: Condition, metadata: EntityMetadata, primary: string): string {
+    const child = this.oneToManyStep(condition, metadata, primary);
+    if (child) {
+      // EXISTS (child WHERE child.fk = row.id AND inner) holds for exactly the rows whose id is some child's fk.
+      const childAlias = `casl_${++aliasCounter}`;
+      const inner = child.rest ? this.translateField(child.operator, child.rest, child.value, child.metadata, childAlias) : this.translate(child.value as Condition, child.metadata, childAlias);
+      return `SELECT ${this.escape(childAlias)}.${this.escape(child.foreignKey)} AS ${this.escape('key')} FROM ${this.escape(child.metadata.tableName)} ${this.escape(childAlias)} WHERE ${inner}`;
+    }
+    const rowAlias = `casl_${++aliasCounter}`;
+    return `SELECT ${this.escape(rowAlias)}.${this.escape(primary)} AS ${this.escape('key')} FROM ${this.escape(metadata.tableName)} ${this.escape(rowAlias)} WHERE ${this.translate(condition, metadata, rowAlias)}`;
+  }
+
+  /** A condition through a one-to-many relation whose foreign key points at `primary`, split into its parts. */
+  private oneToManyStep(condition: Condition, metadata: EntityMetadata, primary: string) {
+    if (isCompound(condition)) return null;
+    const field = condition as FieldCondition;
+    const [head, ...rest] = field.field.split('.');
+    const relation = metadata.findRelationWithPropertyPath(head);
+    const inverse = relation && !relation.isManyToOne && !relation.isOneToOneOwner ? relation.inverseRelation : undefined;
+    const join = inverse?.joinColumns.length === 1 ? inverse.joinColumns[0] : undefined;
+    if (!relation || !join || join.referencedColumn?.databaseName !== primary) return null;
+    if (rest.length === 0 && field.operator !== 'elemMatch') return null;
+    return { metadata: relation.inverseEntityMetadata, foreignKey: join.databaseName, operator: field.operator, rest: rest.join('.'), value: field.value };
+  }
+
+  private reachesRelation(condition: Condition, metadata: EntityMetadata): boolean {
+    if (isCompound(condition)) return (condition as CompoundCondition).value.some((part) => this.reachesRelation(part, metadata));
+    return Boolean(metadata.findRelationWithPropertyPath((condition as FieldCondition).field.split('.')[0]));
+  }
+
+  /** Requires an equality (or IN) on an id column, directly or inside the relation it reaches through. */
+  private isKeyed(condition: Condition, metadata: EntityMetadata): boolean {
+    if (isCompound(condition)) {
+      const compound = condition as CompoundCondition;
+      if (compound.operator === 'and') return compound.value.some((part) => this.isKeyed(part, metadata));
+      if (compound.operator === 'or') return compound.value.length > 0 && compound.value.every((part) => this.isKeyed(part, metadata));
+      return false;
+    }
+    const field = condition as FieldCondition;
+    const [head, ...rest] = field.field.split('.');
+    const relation = metadata.findRelationWithPropertyPath(head);
+    if (relation) {
+      if (rest.length > 0) return this.isKeyed(new FieldCondition(field.operator, rest.join('.'), field.value), relation.inverseEntityMetadata);
+      return field.operator === 'elemMatch' && this.isKeyed(field.value as Condition, relation.inverseEntityMetadata);
+    }
+    const keyedValue = field.operator === 'eq' ? field.value !== null : field.operator === 'in' && Array.isArray(field.value) && field.value.length > 0;
+    return keyedValue && (head === 'id' || head.endsWith('Id'));
   }
 
   private translateField(operator: string, path: string, value: unknown, metadata: EntityMetadata, alias: string): string {
@@ -115,6 +213,24 @@ export class SqlConditionTranslator {
   private escape(name: string): string {
     return this.dataSource.driver.escape(name);
   }
+}
+
+/** True when both conditions are the same tree (same operators, fields and values). */
+export function sameCondition(a: Condition, b: Condition): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Drops each disjunct that is a conjunction containing another disjunct, since `(A and B) or A` is `A`: a rule that
+ * grants extra fields usually repeats a broader rule's condition plus a flag, and the row filter needs only the broader.
+ */
+export function withoutRedundantDisjuncts(condition: Condition): Condition {
+  if (!isCompound(condition) || (condition as CompoundCondition).operator !== 'or') return condition;
+  const parts = (condition as CompoundCondition).value;
+  const conjunctsOf = (part: Condition) => (isCompound(part) && (part as CompoundCondition).operator === 'and' ? (part as CompoundCondition).value : []);
+  const kept = parts.filter((part, index) => !parts.some((other, otherIndex) => otherIndex !== index && conjunctsOf(part).some((conjunct) => sameCondition(conjunct, other))));
+  if (kept.length === parts.length) return condition;
+  return kept.length === 1 ? kept[0] : new CompoundCondition('or', kept);
 }
 
 function isCompound(condition: Condition): boolean {

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, Entity, JoinColumn, ManyToOne, OneToMany } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, OneToMany, Relation } from 'typeorm';
 import { DateTimeColumn, EnumColumn, IdColumn, ReferenceColumn } from '../common/columns';
+import { CommitteeReferral } from '../committee/committee.entity';
 import { Vendor } from '../vendors/vendor.entity';
 
 export enum CaseState {
@@ -105,6 +106,10 @@ export class Case {
 
   @OneToMany(() => CaseVendor, (caseVendor) => caseVendor.case)
   caseVendors?: CaseVendor[];
+
+  /** For policies: "cases referred to the committee" is an EXISTS over this relation. */
+  @OneToMany(() => CommitteeReferral, (referral) => referral.case)
+  committeeReferrals?: Relation<CommitteeReferral>[];
 }
 
 @ObjectType({ description: 'A vendor taking part in a case, with its own status and statement.' })

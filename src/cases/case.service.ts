@@ -3,6 +3,7 @@ import { Brackets } from 'typeorm';
 import { accessibleQuery, accessibleSubquerySql, restrictToReadableFields, findAccessibleById, managerOf, may } from '../authorization/accessible';
 import { cvssV3BaseScore, cvssV4Score, assertCweId } from '../advisories/cvss';
 import { newId } from '../common/columns';
+import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { ConnectionShape, PageArgs, paginate } from '../common/connection';
 import { inTransaction, RequestContext } from '../context/request-context';
 import { BadUserInputError, ConflictError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors/errors';
@@ -31,7 +32,7 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter = {}, or
   restrictToReadableFields(ctx, Case, 'c', query, used);
   if (query) {
     if (filter.states?.length) query.andWhere('c.state IN (:...filterStates)', { filterStates: filter.states });
-    if (filter.search) query.andWhere('LOWER(c.title) LIKE :filterSearch', { filterSearch: `%${escapeLike(filter.search.toLowerCase())}%` });
+    if (filter.search) query.andWhere(`LOWER(c.title) LIKE :filterSearch ${LIKE_ESCAPE}`, { filterSearch: containsPattern(filter.search) });
     if (filter.cweId) query.andWhere('c.cweId = :filterCwe', { filterCwe: filter.cweId });
     if (filter.receivedAfter) query.andWhere('c.receivedAt >= :filterAfter', { filterAfter: filter.receivedAfter });
     if (filter.receivedBefore) query.andWhere('c.receivedAt < :filterBefore', { filterBefore: filter.receivedBefore });
@@ -48,10 +49,6 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter = {}, or
     }
   }
   return paginate(ctx, Case, query, 'c', page, { property: order.field, direction: order.direction, isDate: true });
-}
-
-export function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (match) => `\\${match}`);
 }
 
 export async function getCase(ctx: RequestContext, id: string): Promise<Case> {

@@ -21,6 +21,25 @@ export interface AppConfig {
   advisoryPrefixOverseas: string;
   /** Introspection for anonymous callers; staff always may introspect. */
   publicIntrospection: boolean;
+  /** Per-operation cost limits; exceeding one answers QUERY_TOO_COMPLEX before anything runs. */
+  queryLimits: {
+    maxDepth: number;
+    maxAliases: number;
+    /** Budget in graphql-query-complexity points: one per field, times `first` below a connection. */
+    maxComplexity: number;
+    /** Parser token limit: refuses huge documents before validation spends time on them. */
+    maxTokens: number;
+  };
+  /** Limits kept in the database, so they hold across several server instances. */
+  rateLimits: {
+    /** Mutations an authenticated caller (user or API key) may send per minute. */
+    mutationsPerTokenPerMinute: number;
+    /** Anonymous mutations, and calls of mutations open to the public, per client address per minute. */
+    publicMutationsPerAddressPerMinute: number;
+    /** Failed authentications per client address per window; then every attempt from it is refused until the window ends. */
+    failedAuthenticationsPerAddress: number;
+    failedAuthenticationWindowSeconds: number;
+  };
   unreachable: {
     minAttempts: number;
     minDays: number;
@@ -29,11 +48,41 @@ export interface AppConfig {
     committeeAfterDays: number;
   };
   committee: { quorum: number };
+  /** How published advisories name their publisher and link to themselves (CSAF, CVE records, feeds). */
+  publication: {
+    /** The public base URL of this service, without a trailing slash. */
+    baseUrl: string;
+    publisherName: string;
+    /** CSAF `publisher.namespace`: the publisher's own web address. */
+    publisherNamespace: string;
+    /** The CNA's organization UUID in CVE Services (`assignerOrgId`, `providerMetadata.orgId`). */
+    cveOrgId: string;
+    cveShortName: string;
+    /** Entries per Atom feed. */
+    feedSize: number;
+  };
 }
 
 export class ConfigError extends Error {}
 
 const DEVELOPMENT_JWT_SECRET = 'renraku-development-secret-not-for-production';
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+// A placeholder: a deployment that issues CVE records sets CVE_ORG_ID to its CNA's UUID in CVE Services.
+const DEVELOPMENT_CVE_ORG_ID = '8254265b-2729-46b6-b9e3-3dfca2d5bfca';
+
+function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string, problems: string[]): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http');
+  } catch {
+    problems.push(`${name} must be an http(s) URL, got "${raw}"`);
+    return fallback;
+  }
+  return raw.replace(/\/+$/, '');
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
   const raw = env[name];
@@ -84,6 +133,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     advisoryPrefixDomestic: env.ADVISORY_PREFIX_DOMESTIC ?? 'JVN#',
     advisoryPrefixOverseas: env.ADVISORY_PREFIX_OVERSEAS ?? 'JVNVU#',
     publicIntrospection: env.PUBLIC_INTROSPECTION === 'true',
+    queryLimits: {
+      maxDepth: integer(env, 'QUERY_MAX_DEPTH', 12, problems),
+      maxAliases: integer(env, 'QUERY_MAX_ALIASES', 30, problems),
+      maxComplexity: integer(env, 'QUERY_MAX_COMPLEXITY', 20000, problems),
+      maxTokens: integer(env, 'QUERY_MAX_TOKENS', 5000, problems),
+    },
+    rateLimits: {
+      mutationsPerTokenPerMinute: integer(env, 'RATE_LIMIT_MUTATIONS_PER_TOKEN', 600, problems),
+      publicMutationsPerAddressPerMinute: integer(env, 'RATE_LIMIT_PUBLIC_MUTATIONS_PER_ADDRESS', 60, problems),
+      failedAuthenticationsPerAddress: integer(env, 'RATE_LIMIT_FAILED_AUTH_PER_ADDRESS', 20, problems),
+      failedAuthenticationWindowSeconds: integer(env, 'RATE_LIMIT_FAILED_AUTH_WINDOW_SECONDS', 900, problems),
+    },
     unreachable: {
       minAttempts: integer(env, 'UNREACHABLE_MIN_ATTEMPTS', 5, problems),
       minDays: integer(env, 'UNREACHABLE_MIN_DAYS', 30, problems),
@@ -92,7 +153,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       committeeAfterDays: integer(env, 'COMMITTEE_AFTER_DAYS', 90, problems),
     },
     committee: { quorum: integer(env, 'COMMITTEE_QUORUM', 3, problems) },
+    publication: {
+      baseUrl: httpUrl(env, 'PUBLIC_BASE_URL', `http://localhost:${env.PORT || 4000}`, problems),
+      publisherName: env.PUBLISHER_NAME ?? 'renraku Coordination Center',
+      publisherNamespace: httpUrl(env, 'PUBLISHER_NAMESPACE', 'https://renraku.example', problems),
+      cveOrgId: env.CVE_ORG_ID ?? DEVELOPMENT_CVE_ORG_ID,
+      cveShortName: env.CVE_SHORT_NAME ?? 'renraku',
+      feedSize: integer(env, 'FEED_SIZE', 50, problems),
+    },
   };
+  if (!UUID_V4.test(config.publication.cveOrgId)) problems.push('CVE_ORG_ID must be a version 4 UUID');
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return config;
 }

@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, JWTPayload, jwtVerify, SignJWT } from 'jose';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { UnauthenticatedError } from '../errors/errors';
 import { ApiKey } from '../organizations/api-key.entity';
-import { Organization } from '../organizations/organization.entity';
+import { Organization, OrganizationKind } from '../organizations/organization.entity';
 import { User } from '../organizations/user.entity';
 import { Vendor } from '../vendors/vendor.entity';
 import { ANONYMOUS, AuthenticatedViewer, Viewer } from './viewer';
@@ -51,35 +51,53 @@ export class Authenticator {
       throw new UnauthenticatedError('The token is invalid or expired');
     }
     if (!payload.sub) throw new UnauthenticatedError('The token names no subject');
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id: payload.sub } });
+    const { entities, raw } = await withTenant(this.dataSource.getRepository(User).createQueryBuilder('user'), 'user.organizationId')
+      .where('user.id = :userId', { userId: payload.sub })
+      .getRawAndEntities();
+    const user = entities[0];
     if (!user || !user.active) throw new UnauthenticatedError('The token is invalid or expired');
-    return this.viewerFor({ userId: user.id, displayName: user.displayName, organizationId: user.organizationId, role: user.role, apiKeyId: null });
+    return viewerFor({ userId: user.id, displayName: user.displayName, organizationId: user.organizationId, role: user.role, apiKeyId: null }, raw[0]);
   }
 
   private async authenticateApiKey(credential: string, now: Date): Promise<Viewer> {
     const [prefix] = credential.slice(API_KEY_PREFIX.length).split('.');
-    const key = prefix ? await this.dataSource.getRepository(ApiKey).findOne({ where: { prefix, revokedAt: IsNull() } }) : null;
+    const found = prefix
+      ? await withTenant(this.dataSource.getRepository(ApiKey).createQueryBuilder('key'), 'key.organizationId')
+          .where('key.prefix = :prefix AND key.revokedAt IS NULL', { prefix })
+          .getRawAndEntities()
+      : null;
+    const key = found?.entities[0];
     const presented = Buffer.from(hashSecret(credential), 'hex');
     const stored = Buffer.from(key?.secretHash ?? '0'.repeat(64), 'hex');
     if (!key || !timingSafeEqual(presented, stored)) throw new UnauthenticatedError('The API key is invalid or revoked');
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > API_KEY_LAST_USED_PRECISION_MS) {
       await this.dataSource.getRepository(ApiKey).update({ id: key.id }, { lastUsedAt: now });
     }
-    return this.viewerFor({ userId: null, displayName: `API key ${key.name}`, organizationId: key.organizationId, role: key.role, apiKeyId: key.id });
+    return viewerFor({ userId: null, displayName: `API key ${key.name}`, organizationId: key.organizationId, role: key.role, apiKeyId: key.id }, found!.raw[0]);
   }
+}
 
-  private async viewerFor(identity: Pick<AuthenticatedViewer, 'userId' | 'displayName' | 'organizationId' | 'role' | 'apiKeyId'>): Promise<AuthenticatedViewer> {
-    const organization = identity.organizationId
-      ? await this.dataSource.getRepository(Organization).findOne({ where: { id: identity.organizationId } })
-      : null;
-    const vendor = organization ? await this.dataSource.getRepository(Vendor).findOne({ where: { organizationId: organization.id } }) : null;
-    return {
-      kind: 'authenticated',
-      ...identity,
-      organizationKind: organization?.kind ?? null,
-      vendorId: vendor?.id ?? null,
-    };
-  }
+interface TenantColumns {
+  tenantKind: OrganizationKind | null;
+  tenantVendorId: string | null;
+}
+
+/** Joins the caller's organization kind and vendor profile, so authenticating costs one statement on every request. */
+function withTenant<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, organizationIdColumn: string): SelectQueryBuilder<T> {
+  return query
+    .leftJoin(Organization, 'tenant', `tenant.id = ${organizationIdColumn}`)
+    .leftJoin(Vendor, 'tenantVendor', 'tenantVendor.organizationId = tenant.id')
+    .addSelect('tenant.kind', 'tenantKind')
+    .addSelect('tenantVendor.id', 'tenantVendorId');
+}
+
+function viewerFor(identity: Pick<AuthenticatedViewer, 'userId' | 'displayName' | 'organizationId' | 'role' | 'apiKeyId'>, tenant: TenantColumns): AuthenticatedViewer {
+  return {
+    kind: 'authenticated',
+    ...identity,
+    organizationKind: tenant.tenantKind ?? null,
+    vendorId: tenant.tenantVendorId ?? null,
+  };
 }
 
 /** Signs a development token for a user (used by `npm run token` and the tests). */

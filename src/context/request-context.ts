@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppAbility, buildAbility } from '../../policies';
+import { serializeWrites } from '../common/sqlite-serial';
 import { AppConfig } from '../config/config';
 import { createLoaders, Loaders } from './loaders';
 import { Viewer } from './viewer';
@@ -39,10 +40,12 @@ export function createRequestContext(input: ContextInput): RequestContext {
 
 /**
  * Runs a state change in one transaction. The callback gets a context whose queries use the transaction;
- * afterwards the request's loaders are replaced so later fields see the new state.
+ * afterwards the request's loaders are replaced so later fields see the new state. Called inside a transaction,
+ * it joins it.
  */
 export async function inTransaction<T>(ctx: RequestContext, work: (tx: RequestContext) => Promise<T>): Promise<T> {
-  const result = await ctx.dataSource.transaction(async (manager) => work({ ...ctx, manager }));
+  if (ctx.manager) return work(ctx);
+  const result = await serializeWrites(ctx.dataSource, () => ctx.dataSource.transaction(async (manager) => work({ ...ctx, manager })));
   ctx.loaders = createLoaders(ctx);
   return result;
 }

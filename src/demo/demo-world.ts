@@ -1,10 +1,14 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { seedAdvisoryPublicationDemo } from '../advisories/advisory-demo';
 import { Advisory, AdvisoryStatus } from '../advisories/advisory.entity';
 import { Case, CaseState, CaseTransition, CaseVendor, CaseVendorStatus } from '../cases/case.entity';
+import { VoteChoice } from '../committee/committee.entity';
 import { newId } from '../common/columns';
 import { ContactAttempt, ContactChannel, ContactOutcome } from '../contact/contact-attempt.entity';
+import { seedDisclosureDemo } from '../disclosure/disclosure-demo';
 import { Organization, OrganizationKind } from '../organizations/organization.entity';
 import { User, UserRole } from '../organizations/user.entity';
+import { seedUnreachableDemo } from '../unreachable/unreachable-demo';
 import { ContactPoint, ContactPointKind, Product, Vendor } from '../vendors/vendor.entity';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -36,6 +40,12 @@ export interface DemoWorld {
   cases: Record<string, string>;
   caseVendors: Record<string, string>;
   advisories: Record<string, string>;
+  /** Early disclosures to the operator: coordinating (live now), coordinatingLater (RED, starts in 3 days), publishedExpired. */
+  grants: Record<string, string>;
+  /** The unreachable-vendor procedure on the silent vendor's case, by case name. */
+  declarations: Record<string, string>;
+  listings: Record<string, string>;
+  referrals: Record<string, string>;
 }
 
 /** Seeds the demo world unless the database already has organizations. Returns whether it seeded. */
@@ -50,7 +60,7 @@ export async function seedDemoWorld(dataSource: DataSource, now: Date): Promise<
 }
 
 class DemoWorldBuilder {
-  private readonly world: DemoWorld = { organizations: {} as DemoWorld['organizations'], vendors: {} as DemoWorld['vendors'], users: {} as DemoWorld['users'], cases: {}, caseVendors: {}, advisories: {} };
+  private readonly world: DemoWorld = { organizations: {} as DemoWorld['organizations'], vendors: {} as DemoWorld['vendors'], users: {} as DemoWorld['users'], cases: {}, caseVendors: {}, advisories: {}, grants: {}, declarations: {}, listings: {}, referrals: {} };
 
   constructor(private readonly manager: EntityManager, private readonly now: Date) {}
 
@@ -119,6 +129,39 @@ class DemoWorldBuilder {
     await this.advisory('published', AdvisoryStatus.PUBLISHED, 'JVN#00000001', this.ago(150));
     await this.advisory('closed', AdvisoryStatus.PUBLISHED, 'JVN#00000002', this.ago(350));
     await this.manager.createQueryBuilder().insert().into('advisory_sequence').values({ prefix: 'JVN#', lastValue: 2 }).execute();
+    await seedAdvisoryPublicationDemo(this.manager, {
+      publishedAdvisoryId: this.world.advisories.published,
+      closedAdvisoryId: this.world.advisories.closed,
+      draftAdvisoryId: this.world.advisories.coordinating,
+      vendors: { acme: v.acme, globex: v.globex },
+      users: { finder: u.finder, receiver: u.receiver, vendorAcmeStaff: u.vendorAcmeStaff },
+      ago: (days) => this.ago(days),
+    });
+    this.world.grants = await seedDisclosureDemo(this.manager, {
+      draftAdvisoryId: this.world.advisories.coordinating,
+      publishedAdvisoryId: this.world.advisories.published,
+      operatorOrganizationId: o.operator,
+      operatorUserId: u.operator,
+      coordinatorUserId: u.coordinatorStaff,
+      coordinatorName: 'Ken Coordinator',
+      coordinatorOrganizationId: o.coordinator,
+      now: this.now,
+      ago: (days) => this.ago(days),
+    });
+    const silent = await seedUnreachableDemo(this.manager, {
+      caseId: this.world.cases.silentVendor,
+      caseVendorId: this.world.caseVendors[`silentVendor:${v.initech}`],
+      vendorId: v.initech,
+      coordinatorUserId: u.coordinatorStaff,
+      voters: [
+        { userId: u.committeeChair, choice: VoteChoice.APPROVE, reasons: 'Exposure is real and the proof of concept is already public.', daysAgo: 3 },
+        { userId: u.committeeMember, choice: VoteChoice.REJECT, reasons: 'One more attempt through the industry association first.', daysAgo: 2 },
+      ],
+      ago: (days) => this.ago(days),
+    });
+    this.world.declarations.silentVendor = silent.declaration;
+    this.world.listings.silentVendor = silent.listing;
+    this.world.referrals.silentVendor = silent.referral;
     return this.world;
   }
 

@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 /** The closed set of error codes a client can rely on (`extensions.code`). */
@@ -63,8 +64,27 @@ export class RuleNotMetError extends DomainError {
   }
 }
 
+/** HTTP 429 with Retry-After. (`extensions.http` sets the response status and never reaches the client.) */
 export class RateLimitedError extends DomainError {
   constructor(retryAfterSeconds: number) {
-    super(ErrorCode.RATE_LIMITED, 'Too many requests; try again later', { retryAfterSeconds });
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(ErrorCode.RATE_LIMITED, 'Too many requests; try again later', {
+      retryAfterSeconds: seconds,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(seconds)]]) },
+    });
+  }
+}
+
+export type QueryLimitMeasure = 'depth' | 'aliases' | 'complexity';
+
+/** The operation would cost more than the server allows; refused before any resolver runs (HTTP 400). */
+export class QueryTooComplexError extends DomainError {
+  constructor(measure: QueryLimitMeasure, limit: number, actual: number) {
+    super(ErrorCode.QUERY_TOO_COMPLEX, `The operation exceeds the ${measure} limit (${actual} > ${limit}); ask for fewer fields or smaller pages`, {
+      measure,
+      limit,
+      actual,
+      http: { status: 400 },
+    });
   }
 }

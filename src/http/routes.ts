@@ -1,7 +1,8 @@
 import type { Express } from 'express';
+import { registerAdvisoryRoutes } from '../advisories/advisory.routes';
 import type { AppDependencies } from './server';
 
 /** Non-GraphQL HTTP routes (exports and feeds). Each domain adds its own here. */
-export const registerRoutes: NonNullable<AppDependencies['routes']> = (_app: Express, _deps) => {
-  // Advisory exports and feeds are mounted here (issue: publication formats).
+export const registerRoutes: NonNullable<AppDependencies['routes']> = (app: Express, deps) => {
+  registerAdvisoryRoutes(app, deps);
 };

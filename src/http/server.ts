@@ -15,6 +15,10 @@ import { Viewer } from '../context/viewer';
 import { DomainError } from '../errors/errors';
 import { formatError } from '../errors/format-error';
 import { getSchema } from '../schema';
+import { AuthenticationGuard, mutationRateLimitPlugin } from './abuse-limits';
+import { introspectionGuardPlugin } from './introspection-guard';
+import { queryLimitsPlugin } from './query-limits';
+import { securityHeaders } from './security-headers';
 
 export type Clock = () => Date;
 
@@ -42,6 +46,7 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
   const clock = deps.clock ?? (() => new Date());
   const development = config.environment === 'development';
   const authenticator = new Authenticator(config, dataSource);
+  const authenticationGuard = new AuthenticationGuard(config.rateLimits, authenticator, dataSource);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -62,13 +67,25 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
     schema: await getSchema(),
     includeStacktraceInErrorResponses: development,
     hideSchemaDetailsFromClientErrors: true,
+    // Introspection is decided per caller by introspectionGuardPlugin (staff always, the public by configuration).
     introspection: true,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
+    // Every selection costs at least one complexity point, so a document with more could never pass anyway.
+    maxRecursiveSelections: config.queryLimits.maxComplexity,
     formatError: (formatted, error) => formatError(formatted, error, { development, logger }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ...(deps.plugins ?? [])],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginCacheControlDisabled(),
+      introspectionGuardPlugin(config),
+      queryLimitsPlugin(config.queryLimits),
+      mutationRateLimitPlugin(config.rateLimits),
+      ...(deps.plugins ?? []),
+    ],
   });
   await apollo.start();
 
+  app.use(securityHeaders);
   app.use((request: Request, response: Response, next: NextFunction) => {
     const requestId = String(request.headers['x-request-id'] ?? randomUUID()).slice(0, 100);
     response.locals.requestId = requestId;
@@ -101,10 +118,10 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
       context: async ({ req, res }) => {
         let viewer: Viewer;
         try {
-          viewer = await authenticator.authenticate(req.headers.authorization);
+          viewer = await authenticationGuard.authenticate(req.headers.authorization, req.ip ?? 'unknown');
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
-          throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 401 } } });
+          throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: error.extensions.http ?? { status: 401 } } });
         }
         res.setHeader('cache-control', 'private, no-store');
         return contextFor(viewer, { requestId: res.locals.requestId as string, clientAddress: req.ip ?? 'unknown' });

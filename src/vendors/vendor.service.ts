@@ -1,5 +1,5 @@
 import { accessibleQuery, restrictToReadableFields, findAccessibleById, managerOf } from '../authorization/accessible';
-import { escapeLike } from '../cases/case.service';
+import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { newId } from '../common/columns';
 import { ConnectionShape, PageArgs, paginate } from '../common/connection';
 import { inTransaction, RequestContext } from '../context/request-context';
@@ -11,7 +11,7 @@ import { ContactPoint, Product, Vendor } from './vendor.entity';
 export async function listVendors(ctx: RequestContext, filter: VendorFilter, page: PageArgs): Promise<ConnectionShape<Vendor>> {
   const query = accessibleQuery(ctx, Vendor, 'v');
   restrictToReadableFields(ctx, Vendor, 'v', query, ['name']);
-  if (query && filter.search) query.andWhere('LOWER(v.name) LIKE :vendorSearch', { vendorSearch: `%${escapeLike(filter.search.toLowerCase())}%` });
+  if (query && filter.search) query.andWhere(`LOWER(v.name) LIKE :vendorSearch ${LIKE_ESCAPE}`, { vendorSearch: containsPattern(filter.search) });
   return paginate(ctx, Vendor, query, 'v', page, { property: 'name', direction: 'ASC', isDate: false });
 }
 

@@ -1,0 +1,82 @@
+import 'reflect-metadata';
+import type { Logger, QueryRunner } from 'typeorm';
+import { openDatabase } from '../src/app';
+import { countSqlStatements } from '../src/common/sql-statement-counter';
+import { loadConfig } from '../src/config/config';
+import { createLogger } from '../src/http/logger';
+import { registerRoutes } from '../src/http/routes';
+import { createServer } from '../src/http/server';
+
+const RECORDED_STATEMENTS = 100;
+
+/** Keeps the last statements sent, so the driver can EXPLAIN exactly what an operation ran. */
+class RecordingLogger implements Logger {
+  readonly recent: { sql: string; parameters: unknown[] }[] = [];
+
+  constructor(private readonly inner: Logger) {}
+
+  logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    this.recent.push({ sql: query, parameters: parameters ?? [] });
+    if (this.recent.length > RECORDED_STATEMENTS) this.recent.shift();
+    this.inner.logQuery(query, parameters, queryRunner);
+  }
+
+  logQueryError(error: string | Error, query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    this.inner.logQueryError(error, query, parameters, queryRunner);
+  }
+
+  logQuerySlow(time: number, query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    this.inner.logQuerySlow(time, query, parameters, queryRunner);
+  }
+
+  logSchemaBuild(message: string, queryRunner?: QueryRunner): void {
+    this.inner.logSchemaBuild(message, queryRunner);
+  }
+
+  logMigration(message: string, queryRunner?: QueryRunner): void {
+    this.inner.logMigration(message, queryRunner);
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown, queryRunner?: QueryRunner): void {
+    this.inner.log(level, message, queryRunner);
+  }
+}
+
+/**
+ * The real server as src/main.ts builds it (same config loader, migrations, routes, schema and Apollo setup),
+ * listening on loopback only, plus one extra route that reports how many SQL statements it has sent so far and
+ * the last ones sent.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig({ ...process.env, SEED_DEMO: 'false' });
+  const logger = createLogger(config.logLevel);
+  const dataSource = await openDatabase(config);
+  const counter = countSqlStatements(dataSource);
+  const recorder = new RecordingLogger(counter);
+  dataSource.setOptions({ logger: recorder });
+  const server = await createServer({
+    config,
+    dataSource,
+    logger,
+    routes: (app, deps) => {
+      app.get('/bench/statements', (_request, response) => {
+        response.json({ statements: counter.statements, recent: recorder.recent });
+      });
+      registerRoutes(app, deps);
+    },
+  });
+  await new Promise<void>((resolve) => server.httpServer.listen(config.port, '127.0.0.1', resolve));
+  console.log(`api-server listening on 127.0.0.1:${config.port}`);
+  const stop = async () => {
+    await server.stop();
+    await dataSource.destroy();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

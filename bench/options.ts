@@ -1,0 +1,47 @@
+/** Command-line flags and the dataset's well-known names, shared by the seeder, the servers and the driver. */
+
+export const DEFAULT_BENCH_DATABASE_URL = 'mysql://root@127.0.0.1:3306/renraku_bench';
+
+/** The users the benchmark signs tokens for. The vendor is the one with the most cases, the busiest portal. */
+export const BENCH_USERS = {
+  coordinator: 'coordinator@renraku.example',
+  vendor: 'psirt@vendor-00000.example',
+  operator: 'operator@renraku.example',
+} as const;
+
+export function benchDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.DATABASE_URL ?? DEFAULT_BENCH_DATABASE_URL;
+  if (!/^(mysql|mariadb):\/\//.test(url)) throw new Error(`The benchmark runs on MySQL/MariaDB; DATABASE_URL is "${url}"`);
+  return url.replace(/^mariadb:/, 'mysql:');
+}
+
+/** Splits a MySQL URL into the server URL (no database) and the database name. */
+export function splitDatabaseUrl(url: string): { serverUrl: string; database: string } {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`DATABASE_URL must name a database (letters, digits, _): "${url}"`);
+  parsed.pathname = '/';
+  return { serverUrl: parsed.toString().replace(/\/$/, ''), database };
+}
+
+/**
+ * Parses `--name value` and `--flag` arguments. Numbers must be non-negative integers; unknown flags are refused
+ * so a typo never silently runs the default (a million-case seed, say).
+ */
+export function parseFlags<T extends Record<string, number | boolean>>(argv: string[], defaults: T): T {
+  const result: Record<string, number | boolean> = { ...defaults };
+  for (let index = 0; index < argv.length; index++) {
+    const match = /^--([a-z-]+)$/.exec(argv[index]);
+    if (!match || !(match[1] in defaults)) throw new Error(`Unknown argument "${argv[index]}"; expected ${Object.keys(defaults).map((name) => `--${name}`).join(', ')}`);
+    const name = match[1];
+    if (typeof defaults[name] === 'boolean') {
+      result[name] = true;
+      continue;
+    }
+    const raw = argv[++index];
+    const value = Number(raw);
+    if (raw === undefined || !Number.isInteger(value) || value < 0) throw new Error(`--${name} needs a non-negative integer, got "${raw}"`);
+    result[name] = value;
+  }
+  return result as T;
+}

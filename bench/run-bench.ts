@@ -1,0 +1,475 @@
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import mysql from 'mysql2/promise';
+import { loadConfig } from '../src/config/config';
+import { signToken } from '../src/context/authentication';
+import { BENCH_USERS, benchDatabaseUrl, parseFlags, splitDatabaseUrl } from './options';
+import { seedScale } from './seed-scale';
+
+/**
+ * `npm run bench -- --cases N --duration S --connections C [--soak S]`
+ *
+ * Seeds (or reuses) an N-case dataset, starts the compiled API server and the hand-written floor server on
+ * loopback, and drives each operation with autocannon, bounded by time and by request count. Prints, per
+ * operation: requests/s, p50, p99, SQL statements per request, peak server RSS, and the API/floor ratio; then the
+ * authorization cost (the coordinator's dashboard run as a vendor) and, with --soak, the memory trend.
+ */
+
+const HOST = '127.0.0.1';
+const API_PORT = 4710;
+const FLOOR_PORT = 4711;
+const PAGE = 50;
+const MAX_REQUESTS_PER_SECOND = 5_000;
+const RESULTS_DIRECTORY = join(__dirname, '..', '..', 'bench', 'results');
+
+type Role = keyof typeof BENCH_USERS;
+
+interface Operation {
+  name: string;
+  role: Role | 'anonymous';
+  graphql: { query: string; variables: Record<string, unknown> };
+  /** Path on the floor server, or null when the floor has no counterpart. */
+  floorPath: string | null;
+  /** Where the page sits in the GraphQL answer, to check it came back full. */
+  root: string;
+}
+
+const DASHBOARD_QUERY = `query Dashboard($first: Int!) {
+  cases(first: $first, filter: { states: [VENDOR_CONTACT, COORDINATING] }) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id reference title state receivedAt
+      caseVendors { status notifiedAt vendor { id name } }
+      lastContactAttempt { channel outcome attemptedAt } } }
+  }
+}`;
+
+const OPERATIONS: Operation[] = [
+  { name: 'coordinator dashboard', role: 'coordinator', root: 'cases', floorPath: `/dashboard?first=${PAGE}`, graphql: { query: DASHBOARD_QUERY, variables: { first: PAGE } } },
+  {
+    name: 'vendor portal',
+    role: 'vendor',
+    root: 'cases',
+    floorPath: `/vendor-cases?first=${PAGE}`,
+    graphql: {
+      query: `query VendorPortal($first: Int!) {
+        cases(first: $first) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          edges { node { id reference title state receivedAt finderName
+            caseVendors { status statement notifiedAt vendor { name } contactAttempts { channel outcome attemptedAt } } } }
+        }
+      }`,
+      variables: { first: PAGE },
+    },
+  },
+  {
+    name: 'operator grants',
+    role: 'operator',
+    root: 'disclosureGrants',
+    floorPath: `/operator-grants?first=${PAGE}`,
+    graphql: {
+      query: `query OperatorGrants($first: Int!) {
+        disclosureGrants(first: $first) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          edges { node { id tlp sections startsAt endsAt acknowledgedAt
+            advisory { id title overview affectedProducts impact solution workarounds cvssV3Vector cvssV3BaseScore cweId changedSinceLastRead } } }
+        }
+      }`,
+      variables: { first: PAGE },
+    },
+  },
+  {
+    name: 'public advisory search',
+    role: 'anonymous',
+    root: 'searchAdvisories',
+    floorPath: `/advisories?first=${PAGE}&text=scripting`,
+    graphql: {
+      query: `query PublicSearch($first: Int!, $text: String) {
+        searchAdvisories(first: $first, filter: { text: $text }) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          edges { node { id identifier title publishedAt severity cweId cvssV3BaseScore } }
+        }
+      }`,
+      variables: { first: PAGE, text: 'scripting' },
+    },
+  },
+];
+
+interface LoadResult {
+  requestsPerSecond: number;
+  /** Server CPU time per request, in milliseconds. */
+  cpuMsPerRequest: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  peakRssMb: number;
+}
+
+interface OperationResult {
+  name: string;
+  statementsPerRequest: number;
+  fullScans: string[];
+  api: LoadResult;
+  floor: LoadResult | null;
+}
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) the process has used so far, in milliseconds: unlike req/s, not skewed by other load. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+async function datasetSize(url: string): Promise<number | null> {
+  const { serverUrl, database } = splitDatabaseUrl(url);
+  const connection = await mysql.createConnection(serverUrl);
+  try {
+    const [schemas] = await connection.query<mysql.RowDataPacket[]>('SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [database, 'case_file']);
+    if (schemas.length === 0) return null;
+    const [rows] = await connection.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS total FROM \`${database}\`.case_file`);
+    return Number(rows[0].total);
+  } finally {
+    await connection.end();
+  }
+}
+
+async function userIds(url: string): Promise<Record<Role, string | undefined>> {
+  const connection = await mysql.createConnection(url);
+  try {
+    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT id, email FROM `user` WHERE email IN (?)', [Object.values(BENCH_USERS)]);
+    const byEmail = new Map(rows.map((row) => [String(row.email), String(row.id)]));
+    return { coordinator: byEmail.get(BENCH_USERS.coordinator), vendor: byEmail.get(BENCH_USERS.vendor), operator: byEmail.get(BENCH_USERS.operator) };
+  } finally {
+    await connection.end();
+  }
+}
+
+async function startServer(script: string, port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(__dirname, script)], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 60 s`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  child.stdout!.resume();
+  return child;
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+interface Target {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+function apiTarget(operation: Operation, token: string | null, graphql = operation.graphql): Target {
+  return {
+    url: `http://${HOST}:${API_PORT}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(graphql),
+  };
+}
+
+function floorTarget(path: string, token: string | null): Target {
+  return { url: `http://${HOST}:${FLOOR_PORT}${path}`, method: 'GET', headers: token ? { authorization: `Bearer ${token}` } : {} };
+}
+
+async function call(target: Target): Promise<Record<string, unknown>> {
+  const response = await fetch(target.url, { method: target.method, headers: target.headers, body: target.body });
+  const body = (await response.json()) as Record<string, unknown>;
+  if (!response.ok || body.errors || body.error) throw new Error(`${target.url} answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
+  return body;
+}
+
+interface RecordedStatement {
+  sql: string;
+  parameters: unknown[];
+}
+
+async function serverStatements(): Promise<{ statements: number; recent: RecordedStatement[] }> {
+  const response = await fetch(`http://${HOST}:${API_PORT}/bench/statements`);
+  return (await response.json()) as { statements: number; recent: RecordedStatement[] };
+}
+
+async function statementsSoFar(): Promise<number> {
+  return (await serverStatements()).statements;
+}
+
+const FULL_SCAN_ROWS = 1_000;
+
+interface ExplainedTable {
+  table_name?: string;
+  access_type?: string;
+  rows?: number;
+  key?: string;
+}
+
+/** Tables that EXPLAIN says are read whole (a scan of the table or of a whole index) and are not small. */
+function fullScans(plan: unknown, found: string[] = []): string[] {
+  if (Array.isArray(plan)) {
+    for (const item of plan) fullScans(item, found);
+  } else if (plan && typeof plan === 'object') {
+    const table = (plan as { table?: ExplainedTable }).table;
+    if (table?.table_name && !table.table_name.startsWith('<') && (table.access_type === 'ALL' || table.access_type === 'index') && (table.rows ?? 0) > FULL_SCAN_ROWS) {
+      found.push(`${table.table_name} (${table.access_type}${table.key ? ` on ${table.key}` : ''}, ~${table.rows} rows)`);
+    }
+    for (const value of Object.values(plan)) fullScans(value, found);
+  }
+  return found;
+}
+
+/** EXPLAINs on MariaDB the statements the API sent for one request of an operation. */
+async function explainLastRequest(url: string, statementCount: number): Promise<string[]> {
+  const { recent } = await serverStatements();
+  const statements = recent.slice(-statementCount).filter((statement) => /^\s*SELECT/i.test(statement.sql));
+  const connection = await mysql.createConnection({ uri: url, timezone: 'Z' });
+  const findings: string[] = [];
+  try {
+    for (const statement of statements) {
+      const [rows] = await connection.query<mysql.RowDataPacket[]>(`EXPLAIN FORMAT=JSON ${statement.sql}`, statement.parameters);
+      for (const scan of fullScans(JSON.parse(String(rows[0].EXPLAIN)))) findings.push(`${scan} in: ${statement.sql.slice(0, 120)}…`);
+    }
+  } finally {
+    await connection.end();
+  }
+  return findings;
+}
+
+/** Statements per request, from a few requests sent one at a time while nothing else runs. */
+async function measureStatements(target: Target): Promise<number> {
+  const samples = 5;
+  const before = await statementsSoFar();
+  for (let index = 0; index < samples; index++) await call(target);
+  return (await statementsSoFar() - before) / samples;
+}
+
+async function load(target: Target, pid: number, seconds: number, connections: number): Promise<LoadResult> {
+  let peak = rssMb(pid);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(pid));
+  }, 200);
+  const cpuBefore = cpuMs(pid);
+  try {
+    const result = await autocannon({
+      url: target.url,
+      method: target.method,
+      headers: target.headers,
+      body: target.body,
+      connections,
+      duration: seconds,
+      maxOverallRequests: seconds * MAX_REQUESTS_PER_SECOND,
+      timeout: 30,
+    });
+    return {
+      requestsPerSecond: result.requests.average,
+      cpuMsPerRequest: (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total),
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      errors: result.errors + result.timeouts,
+      non2xx: result.non2xx,
+      peakRssMb: Math.max(peak, rssMb(pid)),
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+function pad(value: string | number, width: number): string {
+  return String(value).padStart(width);
+}
+
+function printTable(results: OperationResult[]): void {
+  log('');
+  log(
+    `${'operation'.padEnd(24)} ${pad('API req/s', 10)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('SQL/req', 8)} ${pad('CPU ms/req', 11)} ${pad('peak RSS MB', 12)} | ` +
+      `${pad('floor req/s', 11)} ${pad('p50', 5)} ${pad('p99', 5)} ${pad('CPU ms/req', 11)} | ${pad('API/floor', 9)}`,
+  );
+  for (const result of results) {
+    const { api, floor } = result;
+    const ratio = floor ? `${((api.requestsPerSecond / floor.requestsPerSecond) * 100).toFixed(0)}%` : 'n/a';
+    log(
+      `${result.name.padEnd(24)} ${pad(api.requestsPerSecond.toFixed(0), 10)} ${pad(api.p50, 7)} ${pad(api.p99, 7)} ${pad(result.statementsPerRequest.toFixed(1), 8)} ` +
+        `${pad(api.cpuMsPerRequest.toFixed(1), 11)} ${pad(api.peakRssMb.toFixed(0), 12)} | ${pad(floor ? floor.requestsPerSecond.toFixed(0) : '-', 11)} ` +
+        `${pad(floor ? floor.p50 : '-', 5)} ${pad(floor ? floor.p99 : '-', 5)} ${pad(floor ? floor.cpuMsPerRequest.toFixed(1) : '-', 11)} | ${pad(ratio, 9)}`,
+    );
+    for (const scan of result.fullScans) log(`  EXPLAIN: full scan of ${scan}`);
+    const failures = api.errors + api.non2xx + (floor ? floor.errors + floor.non2xx : 0);
+    if (failures > 0) log(`  ! ${failures} failed requests during "${result.name}"`);
+  }
+}
+
+async function soak(target: Target, pid: number, seconds: number, connections: number) {
+  const samples: { at: number; rssMb: number }[] = [];
+  const started = Date.now();
+  const sampler = setInterval(() => samples.push({ at: (Date.now() - started) / 1000, rssMb: rssMb(pid) }), 5_000);
+  try {
+    await autocannon({ ...target, connections, duration: seconds, maxOverallRequests: seconds * MAX_REQUESTS_PER_SECOND, timeout: 30 });
+  } finally {
+    clearInterval(sampler);
+  }
+  const warm = samples.filter((sample) => sample.at >= Math.min(60, seconds / 5));
+  const baseline = warm[0]?.rssMb ?? samples[0]?.rssMb ?? 0;
+  const last = samples[samples.length - 1]?.rssMb ?? 0;
+  const max = Math.max(...samples.map((sample) => sample.rssMb));
+  return { seconds, samples, baselineMb: baseline, lastMb: last, maxMb: max, growthPercent: baseline ? ((last - baseline) / baseline) * 100 : 0 };
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2), { cases: 100_000, duration: 10, connections: 8, warmup: 3, soak: 0, reseed: false });
+  if (flags.duration < 1 || flags.duration > 600) throw new Error('--duration must be 1..600 seconds');
+  if (flags.connections < 1 || flags.connections > 64) throw new Error('--connections must be 1..64');
+  if (flags.soak > 1800) throw new Error('--soak is at most 1800 seconds');
+  const url = benchDatabaseUrl();
+  const started = new Date();
+
+  const existing = await datasetSize(url);
+  if (flags.reseed || existing !== flags.cases) {
+    log(`bench: seeding ${flags.cases} cases into ${url} (found ${existing ?? 'no dataset'})`);
+    const report = await seedScale(url, flags.cases, log);
+    log(`bench: seeded in ${report.seconds.toFixed(1)} s: ${JSON.stringify(report.rows)}`);
+  } else {
+    log(`bench: reusing the ${existing}-case dataset in ${url}`);
+  }
+
+  const secret = randomBytes(32).toString('hex');
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' };
+  const config = loadConfig(env);
+  const ids = await userIds(url);
+  const tokens = {} as Record<Role, string | null>;
+  for (const role of Object.keys(BENCH_USERS) as Role[]) tokens[role] = ids[role] ? await signToken(config, ids[role]!, { expiresIn: '2h' }) : null;
+  const tokenFor = (role: Role | 'anonymous') => (role === 'anonymous' ? null : tokens[role]);
+
+  const results: OperationResult[] = [];
+  let authorization: { coordinator: LoadResult; vendor: LoadResult; statementsAsVendor: number } | null = null;
+  let soakResult: Awaited<ReturnType<typeof soak>> | null = null;
+  const api = await startServer('api-server.js', API_PORT, env);
+  let floor: ChildProcess | null = null;
+  try {
+    floor = await startServer('floor-server.js', FLOOR_PORT, env);
+    for (const operation of OPERATIONS) {
+      if (operation.role !== 'anonymous' && !tokens[operation.role]) {
+        log(`bench: skipping "${operation.name}": the dataset has no ${operation.role} user`);
+        continue;
+      }
+      const apiCall = apiTarget(operation, tokenFor(operation.role));
+      const answer = (await call(apiCall)).data as Record<string, { edges: unknown[] }>;
+      if (answer[operation.root].edges.length !== PAGE) log(`  note: "${operation.name}" returned ${answer[operation.root].edges.length} rows, not a full page of ${PAGE}`);
+      const statementsPerRequest = await measureStatements(apiCall);
+      const scans = await explainLastRequest(url, Math.round(statementsPerRequest));
+      await load(apiCall, api.pid!, flags.warmup, flags.connections);
+      const apiResult = await load(apiCall, api.pid!, flags.duration, flags.connections);
+      let floorResult: LoadResult | null = null;
+      if (operation.floorPath) {
+        const floorCall = floorTarget(operation.floorPath, tokenFor(operation.role));
+        await call(floorCall);
+        await load(floorCall, floor.pid!, flags.warmup, flags.connections);
+        floorResult = await load(floorCall, floor.pid!, flags.duration, flags.connections);
+      }
+      results.push({ name: operation.name, statementsPerRequest, fullScans: scans, api: apiResult, floor: floorResult });
+      log(`bench: ${operation.name}: ${apiResult.requestsPerSecond.toFixed(0)} req/s (floor ${floorResult?.requestsPerSecond.toFixed(0) ?? '-'})`);
+    }
+
+    if (tokens.coordinator && tokens.vendor) {
+      // The same dashboard query, once unrestricted (coordinator) and once under the vendor's policy.
+      const dashboard = OPERATIONS[0];
+      const asVendor = apiTarget(dashboard, tokens.vendor);
+      await call(asVendor);
+      const statementsAsVendor = await measureStatements(asVendor);
+      await load(asVendor, api.pid!, flags.warmup, flags.connections);
+      const vendor = await load(asVendor, api.pid!, flags.duration, flags.connections);
+      const coordinator = results.find((result) => result.name === dashboard.name)!.api;
+      authorization = { coordinator, vendor, statementsAsVendor };
+    }
+
+    if (flags.soak > 0) {
+      log(`bench: soak: the dashboard for ${flags.soak} s, sampling the server's RSS every 5 s`);
+      soakResult = await soak(apiTarget(OPERATIONS[0], tokens.coordinator), api.pid!, flags.soak, flags.connections);
+    }
+  } finally {
+    await stopServer(api);
+    if (floor) await stopServer(floor);
+  }
+
+  log('');
+  log(`renraku bench, ${started.toISOString()}: ${flags.cases} cases, ${flags.connections} connections, ${flags.duration} s per run, ` +
+    `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average at start ${loadavg()[0].toFixed(2)}, Node ${process.version}`);
+  printTable(results);
+  if (authorization) {
+    const ratio = authorization.vendor.requestsPerSecond / authorization.coordinator.requestsPerSecond;
+    log('');
+    log(`authorization cost, the dashboard query as coordinator vs as vendor: ${authorization.coordinator.requestsPerSecond.toFixed(0)} vs ` +
+      `${authorization.vendor.requestsPerSecond.toFixed(0)} req/s (vendor/coordinator ${(ratio * 100).toFixed(0)}%, p99 ${authorization.coordinator.p99} vs ${authorization.vendor.p99} ms, ` +
+      `${authorization.statementsAsVendor.toFixed(1)} statements/request as vendor)`);
+  }
+  if (soakResult) {
+    log('');
+    log(`soak ${soakResult.seconds} s: RSS after warm-up ${soakResult.baselineMb.toFixed(0)} MB, at the end ${soakResult.lastMb.toFixed(0)} MB, ` +
+      `max ${soakResult.maxMb.toFixed(0)} MB: growth ${soakResult.growthPercent.toFixed(1)}%`);
+  }
+
+  mkdirSync(RESULTS_DIRECTORY, { recursive: true });
+  const record = { date: started.toISOString(), cases: flags.cases, connections: flags.connections, duration: flags.duration, cores: cpus().length, results, authorization, soak: soakResult };
+  const file = join(RESULTS_DIRECTORY, `${started.toISOString().replace(/[:.]/g, '-')}-${flags.cases}.json`);
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  log(`\nbench: results written to ${file}`);
+  comparePercentiles(record.cases, results);
+}
+
+/** p99 against the most recent run on a different dataset size, to show how latency grows with the data. */
+function comparePercentiles(cases: number, results: OperationResult[]): void {
+  let files: string[];
+  try {
+    files = readdirSync(RESULTS_DIRECTORY).filter((name) => name.endsWith('.json')).sort();
+  } catch {
+    return;
+  }
+  for (const file of files.reverse()) {
+    const other = JSON.parse(readFileSync(join(RESULTS_DIRECTORY, file), 'utf8')) as { cases: number; date: string; results: OperationResult[] };
+    if (other.cases === cases) continue;
+    log(`\np99 at ${cases} cases vs ${other.cases} cases (${other.date}):`);
+    for (const result of results) {
+      const previous = other.results.find((candidate) => candidate.name === result.name);
+      if (previous) log(`  ${result.name.padEnd(24)} ${result.api.p99} ms vs ${previous.api.p99} ms (${(result.api.p99 / previous.api.p99).toFixed(2)}x)`);
+    }
+    return;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

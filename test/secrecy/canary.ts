@@ -1,0 +1,56 @@
+import { ORACLE_FIELDS, readable, Sight, SUBJECTS, Subject } from './oracle';
+import { worldRows } from './model';
+import { MARKER_PATTERN, World } from './world';
+
+const UUID_PATTERN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const CURSOR_PATTERN = /"(?:cursor|startCursor|endCursor)":"([A-Za-z0-9_-]+)"/g;
+/** Values that identify an object by themselves, unique in a generated world: searched for verbatim. */
+const TOKEN_FIELDS: Partial<Record<Subject, string[]>> = { Case: ['reference'], Advisory: ['identifier', 'cveIds'], ApiKey: ['prefix'] };
+
+interface Place {
+  subject: Subject;
+  id: string;
+  field: string;
+}
+
+/**
+ * Searches a viewer's whole response stream for anything of the world it may not see: every canary marker (each
+ * text field of a generated world carries its own), every object id and every identifying token (references,
+ * advisory identifiers, CVE ids, key prefixes). Cursors are decoded first, since they carry sort values.
+ * Returns one line per leak.
+ */
+export function canaryLeaks(world: World, sight: Sight, stream: string): string[] {
+  const places = new Map<string, Place>();
+  const tokens: { token: string; place: Place }[] = [];
+  const index = worldRows(world);
+  for (const subject of SUBJECTS) {
+    for (const row of index[subject].values()) {
+      for (const field of ORACLE_FIELDS[subject]) {
+        const values = ([] as unknown[]).concat(row[field]).filter((value): value is string => typeof value === 'string');
+        for (const value of values) {
+          for (const marker of value.match(MARKER_PATTERN) ?? []) places.set(marker.toUpperCase(), { subject, id: row.id, field });
+          if (TOKEN_FIELDS[subject]?.includes(field)) tokens.push({ token: value, place: { subject, id: row.id, field } });
+        }
+      }
+    }
+  }
+  const subjectOfId = new Map<string, Subject>();
+  for (const subject of SUBJECTS) for (const id of index[subject].keys()) subjectOfId.set(id, subject);
+
+  const decodedCursors = [...stream.matchAll(CURSOR_PATTERN)].map((match) => Buffer.from(match[1], 'base64url').toString('utf8'));
+  const text = [stream, ...decodedCursors].join('\n');
+  const leaks = new Set<string>();
+  for (const marker of text.match(MARKER_PATTERN) ?? []) {
+    const place = places.get(marker.toUpperCase());
+    if (!place) leaks.add(`unknown marker ${marker}`);
+    else if (!readable(sight, place.subject, place.id, place.field)) leaks.add(`${marker} from ${place.subject}.${place.field} of ${place.id}`);
+  }
+  for (const id of text.match(UUID_PATTERN) ?? []) {
+    const subject = subjectOfId.get(id.toLowerCase());
+    if (subject && !sight.objects[subject].has(id.toLowerCase())) leaks.add(`id of hidden ${subject} ${id}`);
+  }
+  for (const { token, place } of tokens) {
+    if (!readable(sight, place.subject, place.id, place.field) && text.includes(token)) leaks.add(`${token} from ${place.subject}.${place.field} of ${place.id}`);
+  }
+  return [...leaks];
+}

@@ -1,0 +1,183 @@
+import { testConfig } from '../../src/config/config';
+import { DEMO_USERS, DemoPersona } from '../../src/demo/demo-world';
+import { getSchema } from '../../src/schema';
+import { createHarness, Harness, Persona } from '../support/harness';
+import { oracle, Sight, Subject } from './oracle';
+import { loadWorld, Principal, World } from './world';
+
+/** Building a server on a fresh database with the demo world takes seconds on a busy MariaDB. */
+const HOOK_TIMEOUT = 120_000;
+
+/**
+ * Existence equality: for every way to name an object, "exists but you may not see it" and "does not exist" give
+ * the same bytes (after the id is replaced), the same status and the same headers, as every persona. Which ids a
+ * persona may not see comes from the oracle applied to the demo world.
+ */
+const MADE_UP_ID = '6d1f0a4e-2b7c-4c3e-9a5f-8e2d1c0b9a7f';
+const MADE_UP_REFERENCE = 'RNK-ZZZZ-ZZZZ';
+const PAST = '2026-01-05T10:00:00.000Z';
+
+interface Way {
+  name: string;
+  subject: Subject;
+  /** Which column of the hidden object names it (the id, or the public reference). */
+  by?: 'id' | 'reference';
+  /** A list filtered by the object: answers with data (an empty list) rather than an error. */
+  filter?: true;
+  /** Restricts which hidden objects this way is tried with. */
+  only?: (row: Record<string, unknown>) => boolean;
+  query: string;
+  variables(value: string, world: World): Record<string, unknown>;
+}
+
+const WAYS: Way[] = [
+  { name: 'case(id:)', subject: 'Case', query: 'query($v: ID!) { case(id: $v) { id title } }', variables: (v) => ({ v }) },
+  { name: 'caseByReference(reference:)', subject: 'Case', by: 'reference', query: 'query($v: String!) { caseByReference(reference: $v) { id title } }', variables: (v) => ({ v }) },
+  { name: 'advisory(id:)', subject: 'Advisory', query: 'query($v: ID!) { advisory(id: $v) { id title } }', variables: (v) => ({ v }) },
+  { name: 'vendor(id:)', subject: 'Vendor', query: 'query($v: ID!) { vendor(id: $v) { id name } }', variables: (v) => ({ v }) },
+  {
+    name: 'cases(filter: { vendorId })', subject: 'Vendor', filter: true,
+    query: 'query($v: ID!) { cases(filter: { vendorId: $v }) { totalCount pageInfo { hasNextPage } edges { node { id } } } }', variables: (v) => ({ v }),
+  },
+  {
+    name: 'cases(filter: { vendorId }) through a hidden vendor row', subject: 'CaseVendor', filter: true,
+    query: 'query($v: ID!) { cases(filter: { vendorId: $v }) { totalCount edges { node { id } } } }',
+    // The vendor of a row the viewer may not see: the filter must not reveal that the vendor is on the case.
+    variables: (v, world) => ({ v: world.caseVendors.find((row) => row.id === v)?.vendorId ?? MADE_UP_ID }),
+  },
+  { name: 'transitionCase', subject: 'Case', query: 'mutation($v: ID!) { transitionCase(input: { caseId: $v, to: WITHDRAWN, reason: "probe" }) { id state } }', variables: (v) => ({ v }) },
+  { name: 'updateCase', subject: 'Case', query: 'mutation($v: ID!) { updateCase(input: { caseId: $v, analysisNotes: "probe" }) { id } }', variables: (v) => ({ v }) },
+  { name: 'addVendorToCase (case)', subject: 'Case', query: 'mutation($v: ID!, $vendor: ID!) { addVendorToCase(input: { caseId: $v, vendorId: $vendor }) { id } }', variables: (v, world) => ({ v, vendor: world.vendors[0].id }) },
+  { name: 'addVendorToCase (vendor)', subject: 'Vendor', query: 'mutation($v: ID!, $case: ID!) { addVendorToCase(input: { caseId: $case, vendorId: $v }) { id } }', variables: (v, world) => ({ v, case: world.cases[0].id }) },
+  { name: 'createAdvisory', subject: 'Case', query: 'mutation($v: ID!) { createAdvisory(input: { caseId: $v }) { id } }', variables: (v) => ({ v }) },
+  { name: 'notifyVendor', subject: 'CaseVendor', query: 'mutation($v: ID!) { notifyVendor(caseVendorId: $v) { id status } }', variables: (v) => ({ v }) },
+  { name: 'updateVendorStatus', subject: 'CaseVendor', query: 'mutation($v: ID!) { updateVendorStatus(input: { caseVendorId: $v, statement: "probe" }) { id } }', variables: (v) => ({ v }) },
+  {
+    name: 'recordContactAttempt', subject: 'CaseVendor',
+    query: `mutation($v: ID!) { recordContactAttempt(input: { caseVendorId: $v, channel: EMAIL, address: "probe@example.com", attemptedAt: "${PAST}", outcome: NO_RESPONSE }) { id } }`,
+    variables: (v) => ({ v }),
+  },
+  {
+    name: 'recordContactAttempt (correctsAttemptId)', subject: 'ContactAttempt',
+    query: `mutation($v: ID!, $row: ID!) { recordContactAttempt(input: { caseVendorId: $row, channel: EMAIL, address: "probe@example.com", attemptedAt: "${PAST}", outcome: NO_RESPONSE, correctsAttemptId: $v }) { id } }`,
+    variables: (v, world) => ({ v, row: world.caseVendors[0].id }),
+  },
+  { name: 'updateAdvisory', subject: 'Advisory', query: 'mutation($v: ID!) { updateAdvisory(input: { advisoryId: $v, internalNotes: "probe" }) { id } }', variables: (v) => ({ v }) },
+  { name: 'publishAdvisory', subject: 'Advisory', query: 'mutation($v: ID!) { publishAdvisory(input: { advisoryId: $v }) { id } }', variables: (v) => ({ v }) },
+  { name: 'addProduct', subject: 'Vendor', query: 'mutation($v: ID!) { addProduct(input: { vendorId: $v, name: "Probe" }) { id } }', variables: (v) => ({ v }) },
+  { name: 'addContactPoint', subject: 'Vendor', query: 'mutation($v: ID!) { addContactPoint(input: { vendorId: $v, kind: EMAIL, value: "probe@example.com" }) { id } }', variables: (v) => ({ v }) },
+  { name: 'updateUser', subject: 'User', query: 'mutation($v: ID!) { updateUser(input: { userId: $v, active: true }) { id } }', variables: (v) => ({ v }) },
+  { name: 'revokeApiKey', subject: 'ApiKey', query: 'mutation($v: ID!) { revokeApiKey(id: $v) { id } }', variables: (v) => ({ v }) },
+  {
+    name: 'createUser (organizationId)', subject: 'Organization',
+    query: 'mutation($v: ID!) { createUser(input: { email: "probe@example.com", displayName: "Probe", organizationId: $v }) { id } }', variables: (v) => ({ v }),
+  },
+  { name: 'createApiKey (organizationId)', subject: 'Organization', query: 'mutation($v: ID!) { createApiKey(input: { name: "probe", organizationId: $v }) { secret } }', variables: (v) => ({ v }) },
+  {
+    // A finder names the receiving organization it reports to, so receivers are known to finders by design
+    // (docs/security.md); every other organization must be indistinguishable from a made-up id.
+    name: 'submitReport (receiverOrganizationId of a non-receiver)', subject: 'Organization', only: (row) => row.kind !== 'RECEIVER',
+    query: 'mutation($v: ID!) { submitReport(input: { title: "Probe", description: "A probing report.", affectedProducts: "x", finderConsentToName: false, receiverOrganizationId: $v }) { id } }',
+    variables: (v) => ({ v }),
+  },
+];
+
+/** Mutations that name no existing object. */
+const NO_TARGET = ['createOrganization', 'createVendor'];
+
+/**
+ * Mutations of issues 3, 4 and 5 not probed here yet: add a Way for each id they take (and the oracle rules that
+ * say who may see the object) and remove them from this list.
+ */
+const PENDING_MUTATIONS = [
+  'publishAdvisoryRevision', 'discardAdvisoryRevision', 'addAdvisoryCredit', 'respondToAdvisoryCredit', 'removeAdvisoryCredit', 'referCaseToCommittee',
+  'declareConflictOfInterest', 'castCommitteeVote', 'decideCommitteeReferral', 'publishUnableToCoordinate', 'grantDisclosure', 'changeDisclosureGrant',
+  'revokeDisclosureGrant', 'acknowledgeDisclosureGrant', 'sendDisclosureFeedback', 'rescheduleAdvisoryPublication', 'submitUnreachableDeveloperTip',
+  'declareVendorUnreachable', 'publishListingStageOne', 'publishListingStageTwo',
+];
+
+/**
+ * What the oracle cannot judge yet in the demo world: committee members see referred cases and their attempts
+ * (issue 3), operators see granted advisories (issue 4). These combinations are reported as todo until the oracle
+ * models referrals and grants.
+ */
+const PENDING_SIGHT: { personas: Persona[]; subjects: Subject[] }[] = [
+  { personas: ['committeeChair', 'committeeMember', 'committeeMember2'], subjects: ['Case', 'ContactAttempt'] },
+  { personas: ['operator'], subjects: ['Advisory'] },
+];
+const pendingFor = (persona: Persona, way: Way) => PENDING_SIGHT.some((entry) => entry.personas.includes(persona) && entry.subjects.includes(way.subject));
+
+const PERSONAS: Persona[] = ['anonymous', ...(Object.keys(DEMO_USERS) as DemoPersona[])];
+
+describe('existence: a hidden object answers exactly like one that does not exist', () => {
+  let h: Harness;
+  let url: string;
+  let world: World;
+
+  beforeAll(async () => {
+    // Hundreds of probing mutations per persona: the mutation limits are tested in side-channels.test.ts.
+    h = await createHarness({ config: { rateLimits: { ...testConfig().rateLimits, mutationsPerTokenPerMinute: 100_000, publicMutationsPerAddressPerMinute: 100_000 } } });
+    url = await h.listen();
+    world = await loadWorld(h.db.dataSource);
+    // An API key of Acme's, so revokeApiKey has something to hide from everyone outside Acme.
+    await h.ok('vendorAcmeAdmin', 'mutation { createApiKey(input: { name: "acme portal" }) { apiKey { id } } }');
+    world = await loadWorld(h.db.dataSource);
+  }, HOOK_TIMEOUT);
+  afterAll(async () => h?.close(), HOOK_TIMEOUT);
+
+  async function answer(persona: Persona, query: string, variables: Record<string, unknown>) {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(persona === 'anonymous' ? {} : { authorization: `Bearer ${h.tokens[persona]}` }) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, contentType: response.headers.get('content-type'), cacheControl: response.headers.get('cache-control'), text: await response.text() };
+  }
+
+  function sightOf(persona: Persona): Sight {
+    const principal: Principal = persona === 'anonymous' ? { kind: 'anonymous' } : { kind: 'user', userId: h.world.users[persona] };
+    return oracle(world, principal, h.clock.now());
+  }
+
+  function hiddenValues(sight: Sight, way: Way): string[] {
+    const rows = {
+      Case: world.cases, Advisory: world.advisories, Vendor: world.vendors, CaseVendor: world.caseVendors, ContactAttempt: world.contactAttempts,
+      User: world.users, ApiKey: world.apiKeys, Organization: world.organizations, Product: world.products, ContactPoint: world.contactPoints, CaseTransition: world.transitions,
+    }[way.subject] as { id: string; reference?: string }[];
+    const hidden = rows.filter((row) => !sight.objects[way.subject].has(row.id) && (way.only?.(row) ?? true));
+    // The first and the last hidden object: enough to catch a rule that treats some hidden objects differently.
+    const chosen = hidden.length > 2 ? [hidden[0], hidden[hidden.length - 1]] : hidden;
+    return chosen.map((row) => (way.by === 'reference' ? row.reference! : row.id));
+  }
+
+  describe.each(PERSONAS)('as %s', (persona) => {
+    for (const way of WAYS.filter((candidate) => pendingFor(persona, candidate))) it.todo(`${way.name} (the oracle does not model this persona's extra sight yet)`);
+    it.each(WAYS.filter((way) => !pendingFor(persona, way)).map((way) => [way.name, way] as const))('%s', async (_name, way) => {
+      const sight = sightOf(persona);
+      const madeUp = way.by === 'reference' ? MADE_UP_REFERENCE : MADE_UP_ID;
+      for (const hidden of hiddenValues(sight, way)) {
+        const forHidden = await answer(persona, way.query, way.variables(hidden, world));
+        const forMissing = await answer(persona, way.query, way.variables(madeUp, world));
+        const variablesOfHidden = Object.values(way.variables(hidden, world)).map(String);
+        const variablesOfMissing = Object.values(way.variables(madeUp, world)).map(String);
+        const neutral = (text: string, values: string[]) => values.reduce((result, value) => result.split(value).join('<named>'), text);
+        expect({ ...forHidden, text: neutral(forHidden.text, variablesOfHidden) }).toEqual({ ...forMissing, text: neutral(forMissing.text, variablesOfMissing) });
+        if (!way.filter) expect(forHidden.text).not.toContain('"data":{');
+      }
+    });
+  });
+
+  it('probes every mutation that names an object, apart from the declared pending ones', async () => {
+    const mutations = Object.keys((await getSchema()).getMutationType()!.getFields());
+    const probed = new Set(WAYS.map((way) => /^mutation[^{]*\{\s*(\w+)/.exec(way.query)?.[1]).filter(Boolean));
+    expect(mutations.filter((name) => !probed.has(name) && !NO_TARGET.includes(name) && !PENDING_MUTATIONS.includes(name))).toEqual([]);
+    expect(PENDING_MUTATIONS.filter((name) => !mutations.includes(name))).toEqual([]);
+  });
+
+  it('has something hidden from every persona but the coordinator, so the matrix above is not empty', () => {
+    for (const persona of PERSONAS.filter((name) => !name.startsWith('coordinator'))) {
+      const sight = sightOf(persona);
+      expect(WAYS.some((way) => hiddenValues(sight, way).length > 0)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,230 @@
+import { getNamedType, GraphQLObjectType, GraphQLSchema, isLeafType, isNonNullType, isObjectType } from 'graphql';
+import { ORACLE_FIELDS, readable, Sight, Subject, SUBJECTS } from './oracle';
+import type { World } from './world';
+
+/**
+ * How the GraphQL object types map onto the oracle's subjects: which world rows back each type, which fields are
+ * derived from a column, and for each relation field which rows it may return. The suite builds its queries from
+ * the schema through this table, and a test fails when the schema exposes a field the table does not cover, so a
+ * new field cannot escape the suite. To cover a new field: a column goes into ORACLE_FIELDS (with the rule that
+ * decides it), a computed value into `derived`, a relation into `relations`.
+ */
+export type Row = { id: string } & Record<string, unknown>;
+
+export interface RelationModel {
+  target: string;
+  /** The candidate rows before visibility: the oracle then decides which ones the viewer gets. */
+  related(world: World, row: Row): Row[];
+  /** many: every visible candidate; one: the visible candidate or null; last: the latest visible one by `order`. */
+  shape: 'many' | 'one' | 'last';
+  order?: (left: Row, right: Row) => number;
+}
+
+export interface TypeModel {
+  subject: Subject;
+  /** Computed fields and the column each is computed from: readable exactly when that column is. */
+  derived?: Record<string, string>;
+  relations?: Record<string, RelationModel>;
+  /** Columns that using the API changes (an API key's last use): only "null when unreadable" is checked. */
+  volatile?: string[];
+}
+
+const rows = <T>(items: T[]) => items as unknown as Row[];
+const byTimeThenId = (column: string) => (left: Row, right: Row) =>
+  (left[column] as Date).getTime() - (right[column] as Date).getTime() || left.id.localeCompare(right.id);
+
+export const TYPE_MODELS: Record<string, TypeModel> = {
+  Case: {
+    subject: 'Case',
+    relations: {
+      caseVendors: { target: 'CaseVendor', shape: 'many', related: (world, row) => rows(world.caseVendors.filter((item) => item.caseId === row.id)) },
+      contactAttempts: { target: 'ContactAttempt', shape: 'many', related: (world, row) => rows(world.contactAttempts.filter((item) => item.caseId === row.id)) },
+      lastContactAttempt: {
+        target: 'ContactAttempt', shape: 'last', order: byTimeThenId('attemptedAt'),
+        related: (world, row) => rows(world.contactAttempts.filter((item) => item.caseId === row.id)),
+      },
+      transitions: { target: 'CaseTransition', shape: 'many', related: (world, row) => rows(world.transitions.filter((item) => item.caseId === row.id)) },
+      advisory: { target: 'Advisory', shape: 'one', related: (world, row) => rows(world.advisories.filter((item) => item.caseId === row.id)) },
+    },
+  },
+  CaseVendor: {
+    subject: 'CaseVendor',
+    relations: {
+      vendor: { target: 'Vendor', shape: 'one', related: (world, row) => rows(world.vendors.filter((item) => item.id === row.vendorId)) },
+      case: { target: 'Case', shape: 'one', related: (world, row) => rows(world.cases.filter((item) => item.id === row.caseId)) },
+      contactAttempts: { target: 'ContactAttempt', shape: 'many', related: (world, row) => rows(world.contactAttempts.filter((item) => item.caseVendorId === row.id)) },
+    },
+  },
+  CaseTransition: { subject: 'CaseTransition' },
+  ContactAttempt: { subject: 'ContactAttempt' },
+  Advisory: {
+    subject: 'Advisory',
+    derived: { cvssV3BaseScore: 'cvssV3Vector', cvssV4Score: 'cvssV4Vector' },
+    relations: {
+      case: { target: 'Case', shape: 'one', related: (world, row) => rows(world.cases.filter((item) => item.id === row.caseId)) },
+    },
+  },
+  Vendor: {
+    subject: 'Vendor',
+    relations: {
+      products: { target: 'Product', shape: 'many', related: (world, row) => rows(world.products.filter((item) => item.vendorId === row.id)) },
+      contactPoints: { target: 'ContactPoint', shape: 'many', related: (world, row) => rows(world.contactPoints.filter((item) => item.vendorId === row.id)) },
+    },
+  },
+  Product: { subject: 'Product' },
+  ContactPoint: { subject: 'ContactPoint' },
+  Organization: { subject: 'Organization' },
+  User: {
+    subject: 'User',
+    relations: {
+      organization: { target: 'Organization', shape: 'one', related: (world, row) => rows(world.organizations.filter((item) => item.id === row.organizationId)) },
+    },
+  },
+  ApiKey: { subject: 'ApiKey', volatile: ['lastUsedAt'] },
+};
+
+/**
+ * Fields the schema exposes that the oracle does not model yet: the subjects of issues 3 (unreachable vendors and
+ * the committee), 4 (embargoed disclosure and audit) and 5 (publication formats). Until they are modelled the suite
+ * does not query them, so it cannot vouch for them. Model one (oracle rule, world rows, generator) and delete it
+ * here; a field missing from both the model and this list fails the coverage test.
+ */
+export const PENDING_FIELDS = [
+  'Advisory.workarounds', 'Advisory.severity', 'Advisory.revision', 'Advisory.revisedAt', 'Advisory.pendingRevision', 'Advisory.revisions',
+  'Advisory.credits', 'Advisory.vendorStatuses', 'Advisory.products', 'Advisory.changedSinceLastRead', 'Advisory.disclosureGrants',
+  'AdvisoryPendingRevision (the whole type)', 'AdvisoryProductDraft (the whole type)', 'Case.committeeReferrals', 'Case.unreachableDeclarations',
+  'CommitteeReferral (the whole type)', 'UnreachableDeclaration (the whole type)', 'UnreachableListing (the whole type)', 'ListingTip (the whole type)',
+  'UnreachableEvent (the whole type)', 'CommitteeVote (the whole type)', 'CommitteeConflict (the whole type)', 'AdvisoryRevision (the whole type)',
+  'AdvisoryCredit (the whole type)', 'AdvisoryVendorStatus (the whole type)', 'AdvisoryProduct (the whole type)', 'DisclosureGrant (the whole type)',
+  'DisclosureFeedback (the whole type)', 'AuditEntry (the whole type)', 'EmbargoReader (the whole type)', 'UnreachableDeveloperEntry (the whole type)',
+  'DisclosureStatistics (the whole type)', 'DisclosureFeedbackReceipt (the whole type)', 'TipReceipt (the whole type)',
+];
+
+/** Object types that are wrappers, not world objects: connections, edges, page info, the viewer payload. */
+const WRAPPER_TYPES = /Connection$|Edge$|^PageInfo$|^ViewerInfo$|^CreatedApiKeyPayload$|^Query$|^Mutation$/;
+
+export function worldRows(world: World): Record<Subject, Map<string, Row>> {
+  const tables: Record<Subject, Row[]> = {
+    Organization: rows(world.organizations), User: rows(world.users), ApiKey: rows(world.apiKeys), Vendor: rows(world.vendors),
+    Product: rows(world.products), ContactPoint: rows(world.contactPoints), Case: rows(world.cases), CaseVendor: rows(world.caseVendors),
+    CaseTransition: rows(world.transitions), ContactAttempt: rows(world.contactAttempts), Advisory: rows(world.advisories),
+  };
+  return Object.fromEntries(SUBJECTS.map((name) => [name, new Map(tables[name].map((row) => [row.id, row]))])) as Record<Subject, Map<string, Row>>;
+}
+
+/** Fields the schema exposes that the model does not cover, as `Type.field`; the suite cannot vouch for these. */
+export function uncoveredFields(schema: GraphQLSchema): string[] {
+  const uncovered: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || WRAPPER_TYPES.test(type.name)) continue;
+    const model = TYPE_MODELS[type.name];
+    if (!model) {
+      uncovered.push(`${type.name} (the whole type)`);
+      continue;
+    }
+    for (const [name, field] of Object.entries(type.getFields())) {
+      const covered = model.relations?.[name] ?? model.derived?.[name] ?? (isLeafType(getNamedType(field.type)) && ORACLE_FIELDS[model.subject].includes(name));
+      if (!covered) uncovered.push(`${type.name}.${name}`);
+    }
+  }
+  return uncovered;
+}
+
+/** The selection of every covered field of `typeName`, following relations `depth` levels down. */
+export function selectionFor(schema: GraphQLSchema, typeName: string, depth: number): string {
+  const type = schema.getType(typeName) as GraphQLObjectType;
+  const model = TYPE_MODELS[typeName];
+  const parts = ['__typename'];
+  for (const [name, field] of Object.entries(type.getFields())) {
+    if (field.args.some((argument) => isNonNullType(argument.type) && argument.defaultValue === undefined)) continue;
+    const relation = model.relations?.[name];
+    if (relation) {
+      if (depth > 0) parts.push(`${name} { ${selectionFor(schema, relation.target, depth - 1)} }`);
+    } else if (model.derived?.[name] || (isLeafType(getNamedType(field.type)) && ORACLE_FIELDS[model.subject].includes(name))) {
+      parts.push(name);
+    }
+  }
+  return parts.join(' ');
+}
+
+/** A world value as GraphQL serialises it. */
+export function serialised(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  return value ?? null;
+}
+
+export class ResponseChecker {
+  readonly problems: string[] = [];
+  private readonly index: Record<Subject, Map<string, Row>>;
+
+  constructor(private readonly world: World, private readonly sight: Sight) {
+    this.index = worldRows(world);
+  }
+
+  /** Checks one object of `typeName` and everything selected below it. */
+  object(typeName: string, value: unknown, path: string): void {
+    const model = TYPE_MODELS[typeName];
+    if (!value || typeof value !== 'object') return this.problem(path, `expected a ${typeName} object, got ${JSON.stringify(value)}`);
+    const object = value as Record<string, unknown>;
+    const id = object.id as string;
+    const row = this.index[model.subject].get(id);
+    if (!row) return this.problem(path, `${typeName} ${id} is not in the world`);
+    if (!this.sight.objects[model.subject].has(id)) return this.problem(path, `LEAK: ${typeName} ${id} is visible but the oracle hides it`);
+    for (const [field, actual] of Object.entries(object)) {
+      if (field === '__typename') continue;
+      const relation = model.relations?.[field];
+      if (relation) {
+        this.relation(relation, row, actual, `${path}.${field}`);
+        continue;
+      }
+      const source = model.derived?.[field];
+      if (source) {
+        const expectValue = readable(this.sight, model.subject, id, source) && row[source] !== null;
+        if (expectValue ? typeof actual !== 'number' : actual !== null) {
+          this.problem(`${path}.${field}`, expectValue ? `expected a value computed from ${source}, got ${JSON.stringify(actual)}` : `LEAK: computed from ${source}, which the viewer may not read, got ${JSON.stringify(actual)}`);
+        }
+        continue;
+      }
+      const canRead = readable(this.sight, model.subject, id, field);
+      if (canRead && model.volatile?.includes(field)) continue;
+      const expected = canRead ? serialised(row[field]) : null;
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+        const leak = expected === null && actual !== null;
+        this.problem(`${path}.${field}`, `${leak ? 'LEAK: ' : ''}expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+      }
+    }
+  }
+
+  /** A list of objects that must be exactly the visible ones among `candidates` (order aside). */
+  exactly(typeName: string, candidates: Row[], actual: unknown, path: string): void {
+    const subject = TYPE_MODELS[typeName].subject;
+    if (!Array.isArray(actual)) return this.problem(path, `expected a list, got ${JSON.stringify(actual)}`);
+    const expectedIds = candidates.filter((row) => this.sight.objects[subject].has(row.id)).map((row) => row.id).sort();
+    const actualIds = actual.map((item) => (item as { id?: string })?.id ?? '?').sort();
+    if (JSON.stringify(actualIds) !== JSON.stringify(expectedIds)) {
+      const extra = actualIds.filter((id) => !expectedIds.includes(id));
+      const missing = expectedIds.filter((id) => !actualIds.includes(id));
+      this.problem(path, `${extra.length ? 'LEAK: ' : ''}${typeName} list differs: unexpected [${extra.join(', ')}], missing [${missing.join(', ')}]`);
+    }
+    actual.forEach((item, position) => this.object(typeName, item, `${path}[${position}]`));
+  }
+
+  private relation(relation: RelationModel, row: Row, actual: unknown, path: string): void {
+    const candidates = relation.related(this.world, row);
+    if (relation.shape === 'many') return this.exactly(relation.target, candidates, actual, path);
+    const subject = TYPE_MODELS[relation.target].subject;
+    const visible = candidates.filter((candidate) => this.sight.objects[subject].has(candidate.id));
+    if (relation.order) visible.sort(relation.order);
+    const expected = relation.shape === 'last' ? visible.at(-1) : visible[0];
+    if (!expected) {
+      if (actual !== null) this.problem(path, `LEAK: expected null, got ${JSON.stringify(actual)}`);
+      return;
+    }
+    if ((actual as { id?: string } | null)?.id !== expected.id) return this.problem(path, `expected ${relation.target} ${expected.id}, got ${JSON.stringify(actual)}`);
+    this.object(relation.target, actual, path);
+  }
+
+  problem(path: string, message: string): void {
+    if (this.problems.length < 50) this.problems.push(`${path}: ${message}`);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * What an operator may see, written from the issue's words alone and on purpose without policies/ or src/: a plain
+ * function over a plain description of the world. The property test compares the API with it.
+ */
+
+export type OracleSection = 'OVERVIEW' | 'AFFECTED_PRODUCTS' | 'IMPACT' | 'MITIGATIONS' | 'TECHNICAL_DETAILS' | 'CVSS';
+export type OracleTlp = 'AMBER' | 'AMBER_STRICT' | 'RED';
+
+export const ORACLE_SECTIONS: OracleSection[] = ['OVERVIEW', 'AFFECTED_PRODUCTS', 'IMPACT', 'MITIGATIONS', 'TECHNICAL_DETAILS', 'CVSS'];
+
+/** The advisory text of each section, as the issue and the schema describe them. */
+const SECTION_TEXT: Record<OracleSection, string[]> = {
+  OVERVIEW: ['overview'],
+  AFFECTED_PRODUCTS: ['affectedProducts'],
+  IMPACT: ['impact'],
+  MITIGATIONS: ['solution', 'workarounds'],
+  TECHNICAL_DETAILS: ['cweId', 'cveIds'],
+  CVSS: ['cvssV3Vector', 'cvssV4Vector', 'severity'],
+};
+
+/** Every advisory field the property test asks for. */
+export const ORACLE_FIELDS = [
+  'id', 'title', 'status', 'identifier', 'overview', 'affectedProducts', 'impact', 'solution', 'workarounds', 'vendorStatements',
+  'cvssV3Vector', 'cvssV4Vector', 'severity', 'cweId', 'cveIds', 'publishedAt', 'unableToCoordinate', 'coordinatorVerification', 'internalNotes',
+] as const;
+export type OracleField = (typeof ORACLE_FIELDS)[number];
+
+/** What anyone reads once an advisory is public: everything but the coordinator's internal notes. */
+const PUBLIC_FIELDS: OracleField[] = ORACLE_FIELDS.filter((field) => field !== 'internalNotes');
+/** What every grant shows besides its sections. */
+const ALWAYS_SHOWN_TO_GRANTEES: OracleField[] = ['id', 'title', 'status'];
+
+export interface OracleAdvisory {
+  id: string;
+  status: 'DRAFT' | 'PUBLISHED';
+  publishedAt: Date | null;
+  /** Every field of ORACLE_FIELDS but id, status and publishedAt, as stored. */
+  text: Record<Exclude<OracleField, 'id' | 'status' | 'publishedAt'>, unknown>;
+}
+
+export interface OracleGrant {
+  id: string;
+  advisoryId: string;
+  organizationId: string;
+  sections: OracleSection[];
+  tlp: OracleTlp;
+  recipientUserIds: string[];
+  startsAt: Date;
+  endsAt: Date | null;
+  revoked: boolean;
+}
+
+export interface OracleWorld {
+  advisories: OracleAdvisory[];
+  grants: OracleGrant[];
+}
+
+export interface OracleViewer {
+  organizationId: string;
+  userId: string;
+}
+
+function isPublic(advisory: OracleAdvisory, now: Date): boolean {
+  return advisory.status === 'PUBLISHED' && advisory.publishedAt !== null && advisory.publishedAt.getTime() <= now.getTime();
+}
+
+function grantReaches(grant: OracleGrant, viewer: OracleViewer, now: Date): boolean {
+  if (grant.organizationId !== viewer.organizationId || grant.revoked) return false;
+  if (now.getTime() < grant.startsAt.getTime()) return false;
+  if (grant.endsAt && now.getTime() >= grant.endsAt.getTime()) return false;
+  return grant.tlp !== 'RED' || grant.recipientUserIds.includes(viewer.userId);
+}
+
+/** The grants the viewer lists at `now`: those reaching it, on advisories not yet public. */
+export function expectedGrants(world: OracleWorld, viewer: OracleViewer, now: Date): OracleGrant[] {
+  return world.grants.filter((grant) => {
+    const advisory = world.advisories.find((candidate) => candidate.id === grant.advisoryId)!;
+    return grantReaches(grant, viewer, now) && !isPublic(advisory, now);
+  });
+}
+
+function fieldValue(advisory: OracleAdvisory, field: OracleField): unknown {
+  if (field === 'id') return advisory.id;
+  if (field === 'status') return advisory.status;
+  if (field === 'publishedAt') return advisory.publishedAt ? advisory.publishedAt.toISOString() : null;
+  return advisory.text[field];
+}
+
+/** The advisory as the viewer receives it at `now`, with null for every field it may not read; null if it does not exist for the viewer. */
+export function expectedAdvisory(world: OracleWorld, viewer: OracleViewer, now: Date, advisoryId: string): Record<OracleField, unknown> | null {
+  const advisory = world.advisories.find((candidate) => candidate.id === advisoryId);
+  if (!advisory) return null;
+  let shown: OracleField[];
+  if (isPublic(advisory, now)) {
+    shown = PUBLIC_FIELDS;
+  } else {
+    const reaching = world.grants.filter((grant) => grant.advisoryId === advisoryId && grantReaches(grant, viewer, now));
+    if (reaching.length === 0) return null;
+    const sections = new Set(reaching.flatMap((grant) => grant.sections));
+    shown = [...ALWAYS_SHOWN_TO_GRANTEES, ...[...sections].flatMap((section) => SECTION_TEXT[section] as OracleField[])];
+  }
+  const view = {} as Record<OracleField, unknown>;
+  for (const field of ORACLE_FIELDS) view[field] = shown.includes(field) ? fieldValue(advisory, field) : null;
+  return view;
+}

@@ -7,7 +7,8 @@ import { PUBLISHABLE_STATES } from '../cases/case-state';
 import { newId } from '../common/columns';
 import { ConnectionShape, PageArgs, paginate } from '../common/connection';
 import { inTransaction, RequestContext } from '../context/request-context';
-import { BadUserInputError, ConflictError, ForbiddenError, InvalidTransitionError } from '../errors/errors';
+import { BadUserInputError, ConflictError, ForbiddenError, InvalidTransitionError, RuleNotMetError } from '../errors/errors';
+import { UnreachableDeclaration, UnreachableStatus } from '../unreachable/unreachable.entity';
 import { Vendor } from '../vendors/vendor.entity';
 import { Advisory, AdvisoryPendingRevision, AdvisoryProductDraft, AdvisoryStatus } from './advisory.entity';
 import { AdvisoryContentInput, AdvisoryFilter, AdvisoryProductInput, CreateAdvisoryInput, PublishAdvisoryInput, PublishAdvisoryRevisionInput, UpdateAdvisoryInput } from './advisory.input';
@@ -290,8 +291,13 @@ export async function allocateAdvisoryIdentifier(ctx: RequestContext, prefix: st
 /** Hook for procedures that may publish from other states (the unable-to-coordinate path). */
 export type PublicationGate = (tx: RequestContext, advisory: Advisory, owner: Case) => Promise<'coordinated' | 'unable-to-coordinate'>;
 
-export const coordinatedPublicationGate: PublicationGate = async (_tx, _advisory, owner) => {
+/** The normal path: a coordinating case none of whose vendors is still declared unreachable. */
+export const coordinatedPublicationGate: PublicationGate = async (tx, _advisory, owner) => {
   if (!PUBLISHABLE_STATES.includes(owner.state)) throw new InvalidTransitionError(owner.state, CaseState.PUBLISHED);
+  const unreachable = await managerOf(tx).getRepository(UnreachableDeclaration).exists({ where: { caseId: owner.id, status: UnreachableStatus.UNREACHABLE } });
+  if (unreachable) {
+    throw new RuleNotMetError('A vendor on this case is declared unreachable: publish through the committee (publishUnableToCoordinate)', ['vendorUnreachable']);
+  }
   return 'coordinated';
 };
 

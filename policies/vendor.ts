@@ -9,7 +9,7 @@ import { ADVISORY_DRAFT_FOR_VENDOR, CASE_FOR_VENDOR, CONTACT_ATTEMPT_FOR_VENDOR 
  */
 export function vendorPolicy({ can }: Builder, viewer: AuthenticatedViewer): void {
   if (!viewer.vendorId) return;
-  const notified = { vendorId: viewer.vendorId };
+  const notified = { vendorId: viewer.vendorId, status: { $ne: CaseVendorStatus.UNNOTIFIED } };
   const onCase = { caseVendors: { $elemMatch: notified } };
 
   can('read', 'Case', CASE_FOR_VENDOR, onCase);

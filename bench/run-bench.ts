@@ -332,12 +332,21 @@ function printTable(results: OperationResult[]): void {
   }
 }
 
-async function soak(target: Target, pid: number, seconds: number, connections: number) {
+/** The four operations in turn on every connection, for `seconds`, sampling the server's RSS every 5 s. */
+async function soak(targets: Target[], pid: number, seconds: number, connections: number) {
   const samples: { at: number; rssMb: number }[] = [];
   const started = Date.now();
   const sampler = setInterval(() => samples.push({ at: (Date.now() - started) / 1000, rssMb: rssMb(pid) }), 5_000);
+  let result: autocannon.Result;
   try {
-    await autocannon({ ...target, connections, duration: seconds, maxOverallRequests: seconds * MAX_REQUESTS_PER_SECOND, timeout: 30 });
+    result = await autocannon({
+      url: targets[0].url,
+      requests: targets.map((target) => ({ method: target.method, path: new URL(target.url).pathname, headers: target.headers, body: target.body })),
+      connections,
+      duration: seconds,
+      maxOverallRequests: seconds * MAX_REQUESTS_PER_SECOND,
+      timeout: 30,
+    });
   } finally {
     clearInterval(sampler);
   }
@@ -345,7 +354,10 @@ async function soak(target: Target, pid: number, seconds: number, connections: n
   const baseline = warm[0]?.rssMb ?? samples[0]?.rssMb ?? 0;
   const last = samples[samples.length - 1]?.rssMb ?? 0;
   const max = Math.max(...samples.map((sample) => sample.rssMb));
-  return { seconds, samples, baselineMb: baseline, lastMb: last, maxMb: max, growthPercent: baseline ? ((last - baseline) / baseline) * 100 : 0 };
+  return {
+    seconds, samples, requests: result.requests.total, errors: result.errors + result.timeouts + result.non2xx,
+    baselineMb: baseline, lastMb: last, maxMb: max, growthPercent: baseline ? ((last - baseline) / baseline) * 100 : 0,
+  };
 }
 
 async function main(): Promise<void> {
@@ -416,8 +428,9 @@ async function main(): Promise<void> {
     }
 
     if (flags.soak > 0) {
-      log(`bench: soak: the dashboard for ${flags.soak} s, sampling the server's RSS every 5 s`);
-      soakResult = await soak(apiTarget(OPERATIONS[0], tokens.coordinator), api.pid!, flags.soak, flags.connections);
+      log(`bench: soak: the four operations in turn for ${flags.soak} s, sampling the server's RSS every 5 s`);
+      const targets = OPERATIONS.filter((operation) => operation.role === 'anonymous' || tokens[operation.role]).map((operation) => apiTarget(operation, tokenFor(operation.role)));
+      soakResult = await soak(targets, api.pid!, flags.soak, flags.connections);
     }
   } finally {
     await stopServer(api);
@@ -437,8 +450,8 @@ async function main(): Promise<void> {
   }
   if (soakResult) {
     log('');
-    log(`soak ${soakResult.seconds} s: RSS after warm-up ${soakResult.baselineMb.toFixed(0)} MB, at the end ${soakResult.lastMb.toFixed(0)} MB, ` +
-      `max ${soakResult.maxMb.toFixed(0)} MB: growth ${soakResult.growthPercent.toFixed(1)}%`);
+    log(`soak ${soakResult.seconds} s, ${soakResult.requests} requests (${soakResult.errors} failed): RSS after warm-up ${soakResult.baselineMb.toFixed(0)} MB, ` +
+      `at the end ${soakResult.lastMb.toFixed(0)} MB, max ${soakResult.maxMb.toFixed(0)} MB: growth ${soakResult.growthPercent.toFixed(1)}%`);
   }
 
   mkdirSync(RESULTS_DIRECTORY, { recursive: true });

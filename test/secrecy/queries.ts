@@ -69,20 +69,22 @@ export function operationsFor(schema: GraphQLSchema, world: World, sight: Sight,
   // Connections: cases, advisories, vendors, each plain and filtered.
   const cases = [...index.Case.values()];
   const someCase = pick(cases);
-  const caseFilters: ListFilter[] = [
-    { label: 'all', variables: {}, uses: ['receivedAt'], matches: () => true },
-    { label: 'by updatedAt ascending', variables: { orderBy: { field: 'UPDATED_AT', direction: 'ASC' } }, uses: ['updatedAt'], matches: () => true },
-  ];
+  const caseFilters: ListFilter[] = [{ label: 'all', variables: {}, uses: ['receivedAt'], matches: () => true }];
   if (someCase) {
     const states = [someCase.state as string, String(pick(cases)?.state)];
-    caseFilters.push({ label: `states ${states}`, variables: { filter: { states } }, uses: ['receivedAt', 'state'], matches: (row) => states.includes(row.state as string) });
+    caseFilters.push({
+      label: `states ${states} by updatedAt`, variables: { filter: { states }, orderBy: { field: 'UPDATED_AT', direction: 'ASC' } }, uses: ['updatedAt', 'state'],
+      matches: (row) => states.includes(row.state as string),
+    });
     const search = markerOf(pick(cases)?.title);
     if (search) caseFilters.push({ label: `search ${search}`, variables: { filter: { search: search.toLowerCase() } }, uses: ['receivedAt', 'title'], matches: (row) => String(row.title).includes(search) });
     const cweId = pick(cases.filter((row) => row.cweId))?.cweId as string | undefined;
     if (cweId) caseFilters.push({ label: `cwe ${cweId}`, variables: { filter: { cweId } }, uses: ['receivedAt', 'cweId'], matches: (row) => row.cweId === cweId });
-    const after = someCase.receivedAt as Date;
-    caseFilters.push({ label: 'received after', variables: { filter: { receivedAfter: after.toISOString() } }, uses: ['receivedAt'], matches: (row) => (row.receivedAt as Date) >= after });
-    caseFilters.push({ label: 'received before', variables: { filter: { receivedBefore: after.toISOString() } }, uses: ['receivedAt'], matches: (row) => (row.receivedAt as Date) < after });
+    const [from, to] = [someCase.receivedAt as Date, (pick(cases)?.receivedAt ?? someCase.receivedAt) as Date].sort((left, right) => left.getTime() - right.getTime());
+    caseFilters.push({
+      label: 'received between', variables: { filter: { receivedAfter: from.toISOString(), receivedBefore: new Date(to.getTime() + 1).toISOString() } }, uses: ['receivedAt'],
+      matches: (row) => (row.receivedAt as Date) >= from && (row.receivedAt as Date) <= to,
+    });
     const vendor = pick([...index.Vendor.values()]);
     if (vendor) {
       caseFilters.push({
@@ -127,9 +129,9 @@ export function operationsFor(schema: GraphQLSchema, world: World, sight: Sight,
     ['vendor', 'Vendor', 'Vendor', 'id', 'ID!'],
   ];
   for (const [field, typeName, subject, argument, argumentType] of lookups) {
-    // A made-up id once per type of object: existence.test.ts compares hidden and made-up byte for byte.
+    // A made-up id for one lookup only: existence.test.ts compares hidden and made-up byte for byte everywhere.
     const targets: (Row | undefined)[] = [pick(visible(subject)), pick(hidden(subject))].filter((target) => target !== undefined);
-    if (argument === 'id') targets.push(undefined);
+    if (field === 'case') targets.push(undefined);
     for (const target of targets) {
       const key = argument === 'id' ? 'id' : 'reference';
       const value = target ? String(target[key]) : argument === 'id' ? randomUUID() : 'RNK-NONE-00000';

@@ -74,7 +74,7 @@ export const WORLD_TABLES: { key: keyof World; entity: EntityTarget<ObjectLitera
 export async function loadWorld(dataSource: DataSource): Promise<World> {
   const world = {} as Record<keyof World, unknown[]>;
   for (const { key, entity } of WORLD_TABLES) {
-    const rows = await dataSource.getRepository(entity).find();
+    const rows = await dataSource.getRepository(entity).createQueryBuilder('row').orderBy('row.id', 'ASC').getMany();
     world[key] = rows.map((row) => ({ ...row }));
   }
   return world as unknown as World;
@@ -117,43 +117,55 @@ function worldTablesChildrenFirst(dataSource: DataSource): Promise<TableOrder> {
 }
 
 async function computeTableOrder(dataSource: DataSource): Promise<TableOrder> {
-  const runner = dataSource.createQueryRunner();
-  try {
-    const parentsOf = new Map<string, Set<string>>();
-    const selfReferences = new Map<string, string[]>();
-    for (const table of await runner.getTables()) {
-      const name = bareName(table.name);
-      parentsOf.set(name, new Set(table.foreignKeys.map((key) => bareName(key.referencedTableName))));
-      const own = table.foreignKeys.filter((key) => bareName(key.referencedTableName) === name).flatMap((key) => key.columnNames);
-      if (own.length > 0) selfReferences.set(name, own);
-    }
-    const included = new Set(WORLD_TABLES.map(({ entity }) => dataSource.getMetadata(entity).tableName));
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const [table, parents] of parentsOf) {
-        if (!included.has(table) && [...parents].some((parent) => included.has(parent))) {
-          included.add(table);
-          grew = true;
-        }
+  const parentsOf = new Map<string, Set<string>>();
+  const selfReferences = new Map<string, string[]>();
+  for (const { table, column, parent } of await foreignKeys(dataSource)) {
+    if (!parentsOf.has(table)) parentsOf.set(table, new Set());
+    if (!parent) continue;
+    if (parent === table) selfReferences.set(table, [...(selfReferences.get(table) ?? []), column]);
+    else parentsOf.get(table)!.add(parent);
+  }
+  const included = new Set(WORLD_TABLES.map(({ entity }) => dataSource.getMetadata(entity).tableName));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [table, parents] of parentsOf) {
+      if (!included.has(table) && [...parents].some((parent) => included.has(parent))) {
+        included.add(table);
+        grew = true;
       }
     }
-    const ordered: string[] = [];
-    const place = (table: string, path: Set<string>) => {
-      if (ordered.includes(table) || path.has(table)) return;
-      path.add(table);
-      for (const [child, parents] of parentsOf) if (child !== table && included.has(child) && parents.has(table)) place(child, path);
-      ordered.push(table);
-    };
-    for (const table of included) place(table, new Set());
-    return { tables: ordered, selfReferences: new Map([...selfReferences].filter(([table]) => included.has(table))) };
-  } finally {
-    await runner.release();
   }
+  const ordered: string[] = [];
+  const place = (table: string, path: Set<string>) => {
+    if (ordered.includes(table) || path.has(table)) return;
+    path.add(table);
+    for (const [child, parents] of parentsOf) if (included.has(child) && parents.has(table)) place(child, path);
+    ordered.push(table);
+  };
+  for (const table of included) place(table, new Set());
+  return { tables: ordered, selfReferences: new Map([...selfReferences].filter(([table]) => included.has(table))) };
 }
 
-/** MySQL reports tables as `database.table`. */
-function bareName(name: string): string {
-  return name.split('.').pop()!;
+/**
+ * Every table with its foreign keys (one row per table without any), read from the catalogue directly: TypeORM's
+ * getTables on MySQL trips over databases that other test files create and drop at the same time.
+ */
+async function foreignKeys(dataSource: DataSource): Promise<{ table: string; column: string; parent: string | null }[]> {
+  if (dataSource.options.type === 'better-sqlite3') {
+    const tables = (await dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)) as { name: string }[];
+    const rows: { table: string; column: string; parent: string | null }[] = [];
+    for (const { name } of tables) {
+      const keys = (await dataSource.query(`PRAGMA foreign_key_list("${name}")`)) as { table: string; from: string }[];
+      rows.push({ table: name, column: '', parent: null }, ...keys.map((key) => ({ table: name, column: key.from, parent: key.table })));
+    }
+    return rows;
+  }
+  const tables = (await dataSource.query(`SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()`)) as { name: string }[];
+  const keys = (await dataSource.query(
+    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS columnName, REFERENCED_TABLE_NAME AS parent FROM information_schema.KEY_COLUMN_USAGE
+     WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL`,
+  )) as { tableName: string; columnName: string; parent: string }[];
+  return [...tables.map(({ name }) => ({ table: name, column: '', parent: null })), ...keys.map((key) => ({ table: key.tableName, column: key.columnName, parent: key.parent }))];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -19,6 +19,11 @@
  *   organization's API keys.
  * - Everyone, with or without credentials: advisories with status PUBLISHED whose publishedAt has come, without
  *   the internal notes.
+ * - Everyone, coordinator staff included (the list is one public view): the entries of the list of unreachable
+ *   developers (issue 3) that are not withdrawn and whose stage-1 time has come, each with the case's public
+ *   reference, the vendor name, the date listed and, once reached, the date contact was established; the product
+ *   name and versions (and when they were added) only once the stage-2 time has come. An entry whose time is in the
+ *   future is invisible, exactly as if it did not exist.
  * A viewer whose credentials are bad (inactive user, revoked key, unknown) is refused, never served the public view.
  */
 import { AdvisoryStatus } from '../../src/advisories/advisory.entity';
@@ -27,7 +32,7 @@ import { OrganizationKind } from '../../src/organizations/organization.entity';
 import { UserRole } from '../../src/organizations/user.entity';
 import type { Principal, World } from './world';
 
-export type Subject = 'Organization' | 'User' | 'ApiKey' | 'Vendor' | 'Product' | 'ContactPoint' | 'Case' | 'CaseVendor' | 'CaseTransition' | 'ContactAttempt' | 'Advisory';
+export type Subject = 'Organization' | 'User' | 'ApiKey' | 'Vendor' | 'Product' | 'ContactPoint' | 'Case' | 'CaseVendor' | 'CaseTransition' | 'ContactAttempt' | 'Advisory' | 'UnreachableDeveloperEntry';
 
 /** The fields each subject exposes, as the oracle knows them (a test checks this against the schema). */
 export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
@@ -48,8 +53,12 @@ export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
     'id', 'identifier', 'title', 'overview', 'affectedProducts', 'impact', 'solution', 'vendorStatements', 'cvssV3Vector', 'cvssV4Vector', 'cweId',
     'cveIds', 'status', 'publishedAt', 'unableToCoordinate', 'coordinatorVerification', 'internalNotes', 'createdAt', 'updatedAt',
   ],
+  // The columns of a list entry (world.listings) that the public entry shows, directly or computed (see model.ts).
+  UnreachableDeveloperEntry: ['id', 'caseReference', 'vendorName', 'stageOnePublishedAt', 'contactEstablishedAt', 'productName', 'productVersions', 'stageTwoPublishedAt'],
 };
 export const SUBJECTS = Object.keys(ORACLE_FIELDS) as Subject[];
+/** Subjects coordinator staff see in full (the public list is a public view for everyone). */
+const INTERNAL_SUBJECTS = SUBJECTS.filter((name): name is Exclude<Subject, 'UnreachableDeveloperEntry'> => name !== 'UnreachableDeveloperEntry');
 
 const CASE_SUMMARY = ['id', 'reference', 'title', 'state', 'receivedAt', 'updatedAt'];
 const CASE_OF_FINDER = [...CASE_SUMMARY, 'description', 'affectedProducts', 'finderName', 'finderConsentToName'];
@@ -60,6 +69,8 @@ const TRANSITION_HISTORY = ['id', 'fromState', 'toState', 'at'];
 const ATTEMPT_OF_VENDOR = ORACLE_FIELDS.ContactAttempt.filter((field) => field !== 'notes');
 const ADVISORY_OF_PUBLIC = ORACLE_FIELDS.Advisory.filter((field) => field !== 'internalNotes');
 const ADVISORY_DRAFT_OF_VENDOR = ADVISORY_OF_PUBLIC.filter((field) => field !== 'vendorStatements');
+const LISTED_ENTRY = ['id', 'caseReference', 'vendorName', 'stageOnePublishedAt', 'contactEstablishedAt'];
+const LISTED_PRODUCT = ['productName', 'productVersions', 'stageTwoPublishedAt'];
 const HELD_BY_RECEIVER: readonly CaseState[] = [CaseState.RECEIVED, CaseState.UNDER_ANALYSIS];
 
 /** Who the viewer is, worked out from the world itself. */
@@ -131,14 +142,22 @@ export function oracle(world: World, principal: Principal, now: Date): Sight {
 
   if (!identity.valid) return { identity, objects, granted };
 
+  // The public list of unreachable developers: the same for every viewer.
+  const due = (time: Date | null) => time !== null && time.getTime() <= now.getTime();
+  grant('UnreachableDeveloperEntry', [...LISTED_ENTRY, ...LISTED_PRODUCT]);
+  for (const row of world.listings) {
+    if (row.withdrawn || !due(row.stageOnePublishedAt)) continue;
+    see('UnreachableDeveloperEntry', row.id, due(row.stageTwoPublishedAt) ? [...LISTED_ENTRY, ...LISTED_PRODUCT] : LISTED_ENTRY);
+  }
+
   if (coordinator) {
-    for (const name of SUBJECTS) grant(name, ORACLE_FIELDS[name]);
-    const all: Record<Subject, { id: string }[]> = {
+    for (const name of INTERNAL_SUBJECTS) grant(name, ORACLE_FIELDS[name]);
+    const all: Record<(typeof INTERNAL_SUBJECTS)[number], { id: string }[]> = {
       Organization: world.organizations, User: world.users, ApiKey: world.apiKeys, Vendor: world.vendors, Product: world.products,
       ContactPoint: world.contactPoints, Case: world.cases, CaseVendor: world.caseVendors, CaseTransition: world.transitions,
       ContactAttempt: world.contactAttempts, Advisory: world.advisories,
     };
-    for (const name of SUBJECTS) for (const row of all[name]) see(name, row.id, ORACLE_FIELDS[name]);
+    for (const name of INTERNAL_SUBJECTS) for (const row of all[name]) see(name, row.id, ORACLE_FIELDS[name]);
     return { identity, objects, granted };
   }
 

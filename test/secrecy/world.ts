@@ -7,6 +7,7 @@ import { ContactAttempt, ContactChannel, ContactOutcome } from '../../src/contac
 import { ApiKey } from '../../src/organizations/api-key.entity';
 import { Organization, OrganizationKind } from '../../src/organizations/organization.entity';
 import { User, UserRole } from '../../src/organizations/user.entity';
+import { UnreachableDeclaration, UnreachableListing, UnreachableStatus } from '../../src/unreachable/unreachable.entity';
 import { ContactPoint, ContactPointKind, Product, Vendor } from '../../src/vendors/vendor.entity';
 
 /**
@@ -41,6 +42,17 @@ export interface AdvisoryRow {
   coordinatorVerification: string | null; internalNotes: string | null; createdAt: Date; updatedAt: Date;
 }
 
+export interface DeclarationRow {
+  id: string; caseId: string; caseVendorId: string; vendorId: string; vendorName: string; status: UnreachableStatus; reason: string | null;
+  attemptCount: number; channelCount: number; firstAttemptAt: Date | null; lastAttemptAt: Date | null; declaredAt: Date; declaredByUserId: string | null;
+  contactEstablishedAt: Date | null; contactAttemptId: string | null; eventCount: number; updatedAt: Date;
+}
+/** An entry of the public list of unreachable developers, with the copies of what the list publishes. */
+export interface ListingRow {
+  id: string; declarationId: string; caseId: string; caseReference: string; vendorName: string; stageOnePublishedAt: Date; productName: string | null;
+  productVersions: string | null; stageTwoPublishedAt: Date | null; contactEstablishedAt: Date | null; withdrawn: boolean; createdAt: Date; updatedAt: Date;
+}
+
 export interface World {
   organizations: OrganizationRow[];
   users: UserRow[];
@@ -53,6 +65,8 @@ export interface World {
   transitions: TransitionRow[];
   contactAttempts: ContactAttemptRow[];
   advisories: AdvisoryRow[];
+  declarations: DeclarationRow[];
+  listings: ListingRow[];
 }
 
 /** Tables in insertion order (parents first) with the entity that stores them. */
@@ -68,6 +82,8 @@ export const WORLD_TABLES: { key: keyof World; entity: EntityTarget<ObjectLitera
   { key: 'transitions', entity: CaseTransition },
   { key: 'contactAttempts', entity: ContactAttempt },
   { key: 'advisories', entity: Advisory },
+  { key: 'declarations', entity: UnreachableDeclaration },
+  { key: 'listings', entity: UnreachableListing },
 ];
 
 /** Every column of every world row, read back through the entities (used on the demo world). */
@@ -226,7 +242,25 @@ export const worldPlanArbitrary = fc.record({
   apiKeys: fc.array(fc.record({ organization: fc.nat(), role: fc.constantFrom(UserRole.MEMBER, UserRole.ADMIN), revoked: fc.boolean() }), { maxLength: 3 }),
   cases: fc.array(casePlan, { minLength: 1, maxLength: 8 }),
 });
-export type WorldPlan = typeof worldPlanArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * Entries of the public list of unreachable developers, on some case vendor: stage 1 before, at or after the epoch
+ * (to the millisecond), stage 2 some time after it or never, withdrawn (contact came before stage 1) or not. Apart
+ * from worldPlanArbitrary, as a later argument of the property, so the seeds and paths in regressions.ts still
+ * replay the worlds they were recorded with.
+ */
+export const listingPlansArbitrary = fc.array(
+    fc.record({
+      caseVendor: fc.nat(),
+      stageOneOffsetMs: fc.oneof(fc.integer({ min: -30 * DAY, max: 30 * DAY }), fc.integer({ min: -2, max: 2 })),
+      stageTwoAfterMs: fc.option(fc.oneof(fc.integer({ min: 0, max: 30 * DAY }), fc.integer({ min: 0, max: 2 })), { nil: null }),
+      withdrawn: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
+      contactEstablished: fc.boolean(),
+    }),
+    { maxLength: 3 },
+);
+export type ListingPlan = typeof listingPlansArbitrary extends fc.Arbitrary<(infer T)[]> ? T : never;
+export type WorldPlan = (typeof worldPlanArbitrary extends fc.Arbitrary<infer T> ? T : never) & { listings?: ListingPlan[] };
 
 /** A principal a test can act as: the public, a user (by JWT) or an organization API key (by its secret). */
 export type Principal = { kind: 'anonymous' } | { kind: 'user'; userId: string } | { kind: 'apiKey'; apiKeyId: string; secret: string };
@@ -249,7 +283,7 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
     return `5ec2e7a1-0000-4000-8000-${hex}`;
   };
   const at = (msFromEpoch: number) => new Date(epoch.getTime() + msFromEpoch);
-  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [] };
+  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [] };
   const pick = <T>(items: T[], index: number): T => items[index % items.length];
 
   const organization = (kind: OrganizationKind) => {
@@ -341,6 +375,29 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
       });
     }
   });
+
+  for (const listingPlan of plan.listings ?? []) {
+    if (world.caseVendors.length === 0) break;
+    const caseVendor = pick(world.caseVendors, listingPlan.caseVendor);
+    const owner = world.cases.find((row) => row.id === caseVendor.caseId)!;
+    const stageOne = at(listingPlan.stageOneOffsetMs);
+    const stageTwo = listingPlan.stageTwoAfterMs === null ? null : new Date(stageOne.getTime() + listingPlan.stageTwoAfterMs);
+    // Withdrawn: contact came before stage 1 was due; otherwise, when contact came, some days after stage 1.
+    const contactEstablishedAt = listingPlan.withdrawn ? new Date(stageOne.getTime() - DAY) : listingPlan.contactEstablished ? new Date(stageOne.getTime() + 5 * DAY) : null;
+    publicationTimes.push(stageOne, ...(stageTwo ? [stageTwo] : []));
+    const declaration: DeclarationRow = {
+      id: id(), caseId: owner.id, caseVendorId: caseVendor.id, vendorId: caseVendor.vendorId, vendorName: text('DeclaredVendor'),
+      status: contactEstablishedAt ? UnreachableStatus.CONTACT_ESTABLISHED : UnreachableStatus.UNREACHABLE, reason: text('DeclarationReason'), attemptCount: 5, channelCount: 2,
+      firstAttemptAt: at(-120 * DAY), lastAttemptAt: at(-80 * DAY), declaredAt: new Date(stageOne.getTime() - 2 * DAY), declaredByUserId: null,
+      contactEstablishedAt, contactAttemptId: null, eventCount: 0, updatedAt: new Date(stageOne.getTime() - 2 * DAY),
+    };
+    world.declarations.push(declaration);
+    world.listings.push({
+      id: id(), declarationId: declaration.id, caseId: owner.id, caseReference: owner.reference, vendorName: text('ListedVendor'), stageOnePublishedAt: stageOne,
+      productName: stageTwo ? text('ListedProduct') : null, productVersions: stageTwo ? text('ListedVersions') : null, stageTwoPublishedAt: stageTwo,
+      contactEstablishedAt, withdrawn: listingPlan.withdrawn, createdAt: new Date(stageOne.getTime() - 2 * DAY), updatedAt: new Date(stageOne.getTime() - 2 * DAY),
+    });
+  }
 
   const principals: Principal[] = [
     { kind: 'anonymous' },

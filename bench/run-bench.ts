@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
 import { loadConfig } from '../src/config/config';
 import { signToken } from '../src/context/authentication';
-import { BENCH_USERS, benchDatabaseUrl, parseFlags, splitDatabaseUrl } from './options';
+import { BENCH_USERS, BENCH_VENDOR_CASES, benchDatabaseUrl, parseFlags, splitDatabaseUrl } from './options';
 import { seedScale } from './seed-scale';
 
 /**
@@ -27,7 +27,7 @@ const PAGE = 50;
 const MAX_REQUESTS_PER_SECOND = 5_000;
 const RESULTS_DIRECTORY = join(__dirname, '..', '..', 'bench', 'results');
 
-type Role = keyof typeof BENCH_USERS;
+type Role = keyof typeof BENCH_USERS | 'vendor';
 
 interface Operation {
   name: string;
@@ -104,6 +104,7 @@ const OPERATIONS: Operation[] = [
 ];
 
 interface LoadResult {
+  completed: number;
   requestsPerSecond: number;
   /** Server CPU time per request, in milliseconds. */
   cpuMsPerRequest: number;
@@ -153,12 +154,21 @@ async function datasetSize(url: string): Promise<number | null> {
   }
 }
 
-async function userIds(url: string): Promise<Record<Role, string | undefined>> {
+async function userIds(url: string): Promise<{ ids: Record<Role, string | undefined>; vendor: string }> {
   const connection = await mysql.createConnection(url);
   try {
     const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT id, email FROM `user` WHERE email IN (?)', [Object.values(BENCH_USERS)]);
     const byEmail = new Map(rows.map((row) => [String(row.email), String(row.id)]));
-    return { coordinator: byEmail.get(BENCH_USERS.coordinator), vendor: byEmail.get(BENCH_USERS.vendor), operator: byEmail.get(BENCH_USERS.operator) };
+    const [vendors] = await connection.query<mysql.RowDataPacket[]>(
+      `SELECT u.id AS userId, v.name, counts.cases FROM (
+         SELECT vendorId, COUNT(*) AS cases FROM case_vendor WHERE status <> 'UNNOTIFIED' GROUP BY vendorId ORDER BY ABS(COUNT(*) - ?) LIMIT 1
+       ) counts JOIN vendor v ON v.id = counts.vendorId JOIN \`user\` u ON u.organizationId = v.organizationId ORDER BY u.createdAt, u.id LIMIT 1`,
+      [BENCH_VENDOR_CASES],
+    );
+    return {
+      ids: { coordinator: byEmail.get(BENCH_USERS.coordinator), operator: byEmail.get(BENCH_USERS.operator), vendor: vendors[0] ? String(vendors[0].userId) : undefined },
+      vendor: vendors[0] ? `${vendors[0].name} (notified of ${vendors[0].cases} cases)` : 'none',
+    };
   } finally {
     await connection.end();
   }
@@ -295,6 +305,7 @@ async function load(target: Target, pid: number, seconds: number, connections: n
       timeout: 30,
     });
     return {
+      completed: result.requests.total,
       requestsPerSecond: result.requests.average,
       cpuMsPerRequest: (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total),
       p50: result.latency.p50,
@@ -320,7 +331,10 @@ function printTable(results: OperationResult[]): void {
   );
   for (const result of results) {
     const { api, floor } = result;
-    const ratio = floor ? `${((api.requestsPerSecond / floor.requestsPerSecond) * 100).toFixed(0)}%` : 'n/a';
+    const ratio = floor && floor.completed > 0 && api.completed > 0 ? `${((api.requestsPerSecond / floor.requestsPerSecond) * 100).toFixed(0)}%` : 'n/a';
+    for (const [side, run] of [['API', api], ['floor', floor]] as const) {
+      if (run && run.completed === 0) log(`  ! ${side}: no "${result.name}" request completed within the run (each took longer than --duration)`);
+    }
     log(
       `${result.name.padEnd(24)} ${pad(api.requestsPerSecond.toFixed(0), 10)} ${pad(api.p50, 7)} ${pad(api.p99, 7)} ${pad(result.statementsPerRequest.toFixed(1), 8)} ` +
         `${pad(api.cpuMsPerRequest.toFixed(1), 11)} ${pad(api.peakRssMb.toFixed(0), 12)} | ${pad(floor ? floor.requestsPerSecond.toFixed(0) : '-', 11)} ` +
@@ -380,9 +394,10 @@ async function main(): Promise<void> {
   const secret = randomBytes(32).toString('hex');
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' };
   const config = loadConfig(env);
-  const ids = await userIds(url);
+  const { ids, vendor: vendorDescription } = await userIds(url);
   const tokens = {} as Record<Role, string | null>;
-  for (const role of Object.keys(BENCH_USERS) as Role[]) tokens[role] = ids[role] ? await signToken(config, ids[role]!, { expiresIn: '2h' }) : null;
+  for (const role of Object.keys(ids) as Role[]) tokens[role] = ids[role] ? await signToken(config, ids[role]!, { expiresIn: '2h' }) : null;
+  log(`bench: the vendor is ${vendorDescription}`);
   const tokenFor = (role: Role | 'anonymous') => (role === 'anonymous' ? null : tokens[role]);
 
   const results: OperationResult[] = [];
@@ -476,7 +491,8 @@ function comparePercentiles(cases: number, results: OperationResult[]): void {
     log(`\np99 at ${cases} cases vs ${other.cases} cases (${other.date}):`);
     for (const result of results) {
       const previous = other.results.find((candidate) => candidate.name === result.name);
-      if (previous) log(`  ${result.name.padEnd(24)} ${result.api.p99} ms vs ${previous.api.p99} ms (${(result.api.p99 / previous.api.p99).toFixed(2)}x)`);
+      if (previous && previous.api.p99 > 0 && result.api.p99 > 0) log(`  ${result.name.padEnd(24)} ${result.api.p99} ms vs ${previous.api.p99} ms (${(result.api.p99 / previous.api.p99).toFixed(2)}x)`);
+      else if (previous) log(`  ${result.name.padEnd(24)} not comparable: a run completed no request`);
     }
     return;
   }

@@ -1,3 +1,4 @@
+import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { Brackets, SelectQueryBuilder } from 'typeorm';
 import { buildAbility } from '../../policies';
 import { accessibleQuery, accessibleSubquerySql, restrictToReadableFields } from '../authorization/accessible';
@@ -23,11 +24,6 @@ export function publicViewOf(ctx: RequestContext): RequestContext {
   return view;
 }
 
-/** A LIKE pattern for a substring, with `!` as the escape character (MySQL's default `\` means nothing to SQLite). */
-export function containsPattern(value: string): string {
-  return `%${value.toLowerCase().replace(/[!%_]/g, (match) => `!${match}`)}%`;
-}
-
 /**
  * Released advisories, newest publication first (ties by id, so pages are stable), under the public policy plus an
  * explicit "published and due" condition. Every column and row searched is published content: staged edits of a
@@ -46,7 +42,7 @@ export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisoryS
     const parameter = `searchWord${index}`;
     query.andWhere(
       new Brackets((where) => {
-        for (const column of SEARCHED_TEXT) where.orWhere(`LOWER(a.${column}) LIKE :${parameter} ESCAPE '!'`);
+        for (const column of SEARCHED_TEXT) where.orWhere(`LOWER(a.${column}) LIKE :${parameter} ${LIKE_ESCAPE}`);
         where.orWhere(childMatches(view, query, AdvisoryProduct, 'sp', ['name', 'vendorName'], parameter));
         where.orWhere(childMatches(view, query, AdvisoryVendorStatus, 'sv', ['vendorName'], parameter));
       }),
@@ -67,7 +63,7 @@ export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisoryS
     query.andWhere(
       new Brackets((where) => {
         where.where(childMatches(view, query, AdvisoryProduct, 'fp', ['name'], 'searchProduct'));
-        where.orWhere(`LOWER(a.affectedProducts) LIKE :searchProduct ESCAPE '!'`);
+        where.orWhere(`LOWER(a.affectedProducts) LIKE :searchProduct ${LIKE_ESCAPE}`);
       }),
       { searchProduct: containsPattern(filter.product) },
     );
@@ -106,7 +102,7 @@ function childMatches(
 ): string {
   const readable = accessibleSubquerySql(view, target, alias, query);
   const table = view.dataSource.getMetadata(target).tableName;
-  const text = columns.map((column) => `LOWER(${alias}.${column}) LIKE :${parameter} ESCAPE '!'`).join(' OR ');
+  const text = columns.map((column) => `LOWER(${alias}.${column}) LIKE :${parameter} ${LIKE_ESCAPE}`).join(' OR ');
   return `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.advisoryId = a.id AND (${text}) AND ${readable})`;
 }
 

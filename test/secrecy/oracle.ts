@@ -58,7 +58,7 @@ export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
 };
 export const SUBJECTS = Object.keys(ORACLE_FIELDS) as Subject[];
 /** Subjects coordinator staff see in full (the public list is a public view for everyone). */
-const INTERNAL_SUBJECTS = SUBJECTS.filter((name): name is Exclude<Subject, 'UnreachableDeveloperEntry'> => name !== 'UnreachableDeveloperEntry');
+const INTERNAL_SUBJECTS = ['Organization', 'User', 'ApiKey', 'Vendor', 'Product', 'ContactPoint', 'Case', 'CaseVendor', 'CaseTransition', 'ContactAttempt', 'Advisory'] as const;
 
 const CASE_SUMMARY = ['id', 'reference', 'title', 'state', 'receivedAt', 'updatedAt'];
 const CASE_OF_FINDER = [...CASE_SUMMARY, 'description', 'affectedProducts', 'finderName', 'finderConsentToName'];
@@ -119,6 +119,38 @@ export interface Sight {
 
 export function oracle(world: World, principal: Principal, now: Date): Sight {
   const identity = identify(world, principal);
+  const objects = Object.fromEntries(SUBJECTS.map((name) => [name, new Map<string, ReadonlySet<string>>()])) as Sight['objects'];
+  const granted = Object.fromEntries(SUBJECTS.map((name) => [name, new Set<string>()])) as Record<Subject, Set<string>>;
+  const grant = (name: Subject, fields: readonly string[]) => fields.forEach((field) => granted[name].add(field));
+  const see = (name: Subject, id: string, fields: readonly string[]) => {
+    if (fields.length === 0) return;
+    const current = objects[name].get(id);
+    objects[name].set(id, new Set([...(current ?? []), ...fields]));
+  };
+
+  if (!identity.valid) return { identity, objects, granted };
+  const context: SightContext = { world, identity, now, see, grant };
+  coreSight(context);
+  for (const domainSight of DOMAIN_SIGHTS) domainSight(context);
+  return { identity, objects, granted };
+}
+
+/** What a domain's rules get to work with: the world, who is looking, when, and how to record what it sees. */
+export interface SightContext {
+  world: World;
+  identity: Identity;
+  now: Date;
+  /** The viewer sees object `id` of `subject` with these fields (added to any seen already). */
+  see(subject: Subject, id: string, fields: readonly string[]): void;
+  /** The viewer's rules grant these fields on some object of `subject` (see Sight.granted). */
+  grant(subject: Subject, fields: readonly string[]): void;
+}
+
+/** The rules of the later issues' subjects, one function per domain, each applied to every valid viewer. */
+const DOMAIN_SIGHTS: ((context: SightContext) => void)[] = [];
+
+/** The rules of issue 2 (cases, vendors, contact, advisories, organizations) and of the public list. */
+function coreSight({ world, identity, now, see, grant }: SightContext): void {
   const { persona, userId, organizationId, vendorId } = identity;
   const coordinator = persona === OrganizationKind.COORDINATOR;
   const receiver = persona === OrganizationKind.RECEIVER;
@@ -130,17 +162,6 @@ export function oracle(world: World, principal: Principal, now: Date): Sight {
   );
   const casesViewerWasNotifiedOf = new Set(world.caseVendors.filter((row) => notifiedRowsOfViewer.has(row.id)).map((row) => row.caseId));
   const caseById = new Map(world.cases.map((row) => [row.id, row]));
-
-  const objects = Object.fromEntries(SUBJECTS.map((name) => [name, new Map<string, ReadonlySet<string>>()])) as Sight['objects'];
-  const granted = Object.fromEntries(SUBJECTS.map((name) => [name, new Set<string>()])) as Record<Subject, Set<string>>;
-  const grant = (name: Subject, fields: readonly string[]) => fields.forEach((field) => granted[name].add(field));
-  const see = (name: Subject, id: string, fields: readonly string[]) => {
-    if (fields.length === 0) return;
-    const current = objects[name].get(id);
-    objects[name].set(id, new Set([...(current ?? []), ...fields]));
-  };
-
-  if (!identity.valid) return { identity, objects, granted };
 
   // The public list of unreachable developers: the same for every viewer.
   const due = (time: Date | null) => time !== null && time.getTime() <= now.getTime();
@@ -158,7 +179,7 @@ export function oracle(world: World, principal: Principal, now: Date): Sight {
       ContactAttempt: world.contactAttempts, Advisory: world.advisories,
     };
     for (const name of INTERNAL_SUBJECTS) for (const row of all[name]) see(name, row.id, ORACLE_FIELDS[name]);
-    return { identity, objects, granted };
+    return;
   }
 
   // The public: published advisories once their time has come.
@@ -166,7 +187,7 @@ export function oracle(world: World, principal: Principal, now: Date): Sight {
   for (const row of world.advisories) {
     if (row.status === AdvisoryStatus.PUBLISHED && row.publishedAt !== null && row.publishedAt.getTime() <= now.getTime()) see('Advisory', row.id, ADVISORY_OF_PUBLIC);
   }
-  if (!identity.authenticated) return { identity, objects, granted };
+  if (!identity.authenticated) return;
 
   // Every member: itself, its organization, its colleagues; an admin its organization's keys.
   if (userId) {
@@ -225,7 +246,6 @@ export function oracle(world: World, principal: Principal, now: Date): Sight {
     for (const row of world.products) if (row.vendorId === vendorId) see('Product', row.id, ORACLE_FIELDS.Product);
     for (const row of world.contactPoints) if (row.vendorId === vendorId) see('ContactPoint', row.id, ORACLE_FIELDS.ContactPoint);
   }
-  return { identity, objects, granted };
 }
 
 /** True when the viewer may read `field` of the object (false for objects it cannot see at all). */

@@ -27,7 +27,28 @@ export const PENDING_ROOT_FIELDS = [
 ];
 const AUTHENTICATED_ROOTS = new Set(['cases', 'case', 'caseByReference', 'vendors', 'vendor', 'organizations', 'users', 'apiKeys']);
 
-interface ListFilter {
+/** What a domain's operations are built with (see operationsFor). */
+export interface OperationKit {
+  schema: GraphQLSchema;
+  world: World;
+  sight: Sight;
+  index: ReturnType<typeof worldRows>;
+  /** A pseudo-random item chosen by the property's picks. */
+  pick<T>(items: T[]): T | undefined;
+  visible(subject: Subject): Row[];
+  hidden(subject: Subject): Row[];
+  /** The selection of every covered field of a type, relations followed to `depth`. */
+  node(typeName: string, depth?: number): string;
+  /** A Relay connection root field checked against the oracle (totalCount, pageInfo, the exact node set). */
+  connection(field: string, typeName: string, filterType: string | null, orderType: string | null, filter: ListFilter): Operation;
+  /** False (after recording any problem) when the answer is a refusal the oracle predicts or contradicts. */
+  expectAccess(field: string, answer: HttpAnswer, checker: ResponseChecker): boolean;
+}
+
+/** The operations of the later issues' root fields, one function per domain. */
+const DOMAIN_OPERATIONS: ((kit: OperationKit) => Operation[])[] = [];
+
+export interface ListFilter {
   label: string;
   variables: Record<string, unknown>;
   /** Fields the filter or the sort reads: rows where the viewer cannot read one of them are not matched. */
@@ -153,6 +174,8 @@ export function operationsFor(schema: GraphQLSchema, world: World, sight: Sight,
       });
     }
   }
+  const kit: OperationKit = { schema, world, sight, index, pick, visible, hidden, node, connection, expectAccess };
+  for (const domainOperations of DOMAIN_OPERATIONS) operations.push(...domainOperations(kit));
   return operations;
 
   function connection(field: string, typeName: string, filterType: string | null, orderType: string | null, filter: ListFilter): Operation {

@@ -11,8 +11,8 @@ export interface SecrecyRegression {
   seed: number;
   path: string;
   found: string;
-  /** Found by the property with list entries (the fifth argument); entries without it replay the four-argument shape. */
-  withListings?: true;
+  /** Found by the property with the later issues' rows (the fifth argument); entries without it replay the four-argument shape. */
+  withExtensions?: true;
 }
 
 export const SECRECY_REGRESSIONS: SecrecyRegression[] = [

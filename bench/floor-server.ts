@@ -200,9 +200,11 @@ async function operatorGrants(viewer: Viewer | null, first: number, requestId: s
   const [[count], [grants]] = await Promise.all([
     pool.query<Row[]>(`SELECT COUNT(*) AS total FROM disclosure_grant g JOIN advisory a ON a.id = g.advisoryId WHERE ${live}`, params),
     pool.query<Row[]>(
-      `SELECT g.*, a.title, a.status AS advisoryStatus, a.publishedAt, ${SECTION_COLUMNS.flatMap(([flag, , columns]) => columns.map((column) => `CASE WHEN g.${flag} THEN a.${column} END AS \`a_${column}\``)).join(', ')}
+      `SELECT g.*, a.title, a.status AS advisoryStatus, a.publishedAt,
+         (SELECT e.contentFingerprint FROM audit_entry e WHERE e.actorUserId = ? AND e.advisoryId = a.id AND e.action = 'EMBARGOED_READ'
+           AND e.requestId <> ? ORDER BY e.sequence DESC LIMIT 1) AS previousFingerprint, ${SECTION_COLUMNS.flatMap(([flag, , columns]) => columns.map((column) => `CASE WHEN g.${flag} THEN a.${column} END AS \`a_${column}\``)).join(', ')}
          FROM disclosure_grant g JOIN advisory a ON a.id = g.advisoryId WHERE ${live} ORDER BY g.createdAt DESC, g.id DESC LIMIT ?`,
-      [...params, first + 1],
+      [viewer.userId, requestId, ...params, first + 1],
     ),
   ]);
   const page = grants.slice(0, first);
@@ -212,19 +214,10 @@ async function operatorGrants(viewer: Viewer | null, first: number, requestId: s
     if (typeof advisory.cveIds === 'string') advisory.cveIds = JSON.parse(advisory.cveIds);
     return advisory;
   });
-  const previous = advisories.length
-    ? (await pool.query<Row[]>(
-        `SELECT e.advisoryId, e.contentFingerprint FROM audit_entry e WHERE e.sequence IN (
-           SELECT MAX(earlier.sequence) FROM audit_entry earlier WHERE earlier.advisoryId IN (?) AND earlier.action = 'EMBARGOED_READ'
-              AND earlier.requestId <> ? AND earlier.actorUserId = ? GROUP BY earlier.advisoryId)`,
-        [advisories.map((advisory) => advisory.id), requestId, viewer.userId],
-      ))[0]
-    : [];
-  const previousByAdvisory = new Map(previous.map((row) => [row.advisoryId, row.contentFingerprint]));
   await appendReads(viewer, requestId, now, advisories);
   const nodes = page.map((grant, index) => {
     const advisory = advisories[index] as Record<string, unknown> & AdvisoryText;
-    const last = previousByAdvisory.get(grant.advisoryId);
+    const last = grant.previousFingerprint ?? undefined;
     return {
       id: grant.id, tlp: grant.tlp, startsAt: grant.startsAt, endsAt: grant.endsAt, acknowledgedAt: grant.acknowledgedAt,
       sections: SECTION_COLUMNS.filter(([flag]) => Boolean(grant[flag])).map(([, section]) => section),
@@ -262,7 +255,7 @@ async function appendReads(viewer: Viewer, requestId: string, now: Date, advisor
     await db.query(`INSERT INTO audit_entry (${columns.map((column) => `\`${column}\``).join(', ')}) VALUES ?`, [
       entries.map((entry) => columns.map((column) => entry[column as keyof typeof entry])),
     ]);
-    await db.query('UPDATE audit_chain_head SET lastSequence = ?, lastHash = ? WHERE id = ?', [sequence, previousHash, AUDIT_CHAIN_ID]);
+    // The head follows the insert by trigger (migration 1764235000000), as for the API.
     await db.commit();
   } catch (error) {
     await db.rollback();

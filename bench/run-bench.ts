@@ -175,7 +175,9 @@ async function userIds(url: string): Promise<{ ids: Record<Role, string | undefi
 }
 
 async function startServer(script: string, port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(__dirname, script)], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles both servers (written when they stop).
+  const nodeArguments = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArguments, join(__dirname, script)], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start within 60 s`)), 60_000);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -262,13 +264,17 @@ function fullScans(plan: unknown, found: string[] = []): string[] {
   return found;
 }
 
-/** EXPLAINs on MariaDB the statements the API sent for one request of an operation. */
-async function explainLastRequest(url: string, statementCount: number): Promise<string[]> {
+/**
+ * EXPLAINs on MariaDB the statements the API sent for one request of an operation. With `print` (the --sql flag),
+ * prints each statement, its parameters and MariaDB's plan (table, access, key, estimated rows).
+ */
+async function explainLastRequest(url: string, statementCount: number, print = false): Promise<string[]> {
   const { recent } = await serverStatements();
   const statements = recent.slice(-statementCount).filter((statement) => /^\s*SELECT/i.test(statement.sql));
   const connection = await mysql.createConnection({ uri: url, timezone: 'Z' });
   const findings: string[] = [];
   try {
+    if (print) for (const statement of recent.slice(-statementCount)) await printStatement(connection, statement);
     for (const statement of statements) {
       const [rows] = await connection.query<mysql.RowDataPacket[]>(`EXPLAIN FORMAT=JSON ${statement.sql}`, statement.parameters);
       for (const scan of fullScans(JSON.parse(String(rows[0].EXPLAIN)))) findings.push(`${scan} in: ${statement.sql.slice(0, 120)}…`);
@@ -277,6 +283,14 @@ async function explainLastRequest(url: string, statementCount: number): Promise<
     await connection.end();
   }
   return findings;
+}
+
+async function printStatement(connection: mysql.Connection, statement: RecordedStatement): Promise<void> {
+  log(`  SQL: ${statement.sql.replace(/\s+/g, ' ')}`);
+  if (statement.parameters.length > 0) log(`    parameters: ${JSON.stringify(statement.parameters)}`);
+  if (!/^\s*SELECT/i.test(statement.sql)) return;
+  const [plan] = await connection.query<mysql.RowDataPacket[]>(`EXPLAIN ${statement.sql}`, statement.parameters);
+  for (const row of plan) log(`    plan: ${row.select_type} ${row.table} ${row.type} key=${row.key ?? '-'} rows=${row.rows} ${row.Extra ?? ''}`);
 }
 
 /** Statements per request, from a few requests sent one at a time while nothing else runs. */
@@ -375,7 +389,7 @@ async function soak(targets: Target[], pid: number, seconds: number, connections
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), { cases: 100_000, duration: 10, connections: 8, warmup: 3, soak: 0, reseed: false });
+  const flags = parseFlags(process.argv.slice(2), { cases: 100_000, duration: 10, connections: 8, warmup: 3, soak: 0, reseed: false, sql: false, only: 0 });
   if (flags.duration < 1 || flags.duration > 600) throw new Error('--duration must be 1..600 seconds');
   if (flags.connections < 1 || flags.connections > 64) throw new Error('--connections must be 1..64');
   if (flags.soak > 1800) throw new Error('--soak is at most 1800 seconds');
@@ -407,7 +421,8 @@ async function main(): Promise<void> {
   let floor: ChildProcess | null = null;
   try {
     floor = await startServer('floor-server.js', FLOOR_PORT, env);
-    for (const operation of OPERATIONS) {
+    // --only N: just the Nth operation (1-based), for profiling one read; 5 is the dashboard as the vendor.
+    for (const operation of OPERATIONS.filter((_operation, index) => flags.only === 0 || flags.only === index + 1)) {
       if (operation.role !== 'anonymous' && !tokens[operation.role]) {
         log(`bench: skipping "${operation.name}": the dataset has no ${operation.role} user`);
         continue;
@@ -416,7 +431,8 @@ async function main(): Promise<void> {
       const answer = (await call(apiCall)).data as Record<string, { edges: unknown[] }>;
       if (answer[operation.root].edges.length !== PAGE) log(`  note: "${operation.name}" returned ${answer[operation.root].edges.length} rows, not a full page of ${PAGE}`);
       const statementsPerRequest = await measureStatements(apiCall);
-      const scans = await explainLastRequest(url, Math.round(statementsPerRequest));
+      if (flags.sql) log(`bench: ${operation.name}: the statements of one request`);
+      const scans = await explainLastRequest(url, Math.round(statementsPerRequest), flags.sql);
       await load(apiCall, api.pid!, flags.warmup, flags.connections);
       const apiResult = await load(apiCall, api.pid!, flags.duration, flags.connections);
       let floorResult: LoadResult | null = null;
@@ -430,15 +446,19 @@ async function main(): Promise<void> {
       log(`bench: ${operation.name}: ${apiResult.requestsPerSecond.toFixed(0)} req/s (floor ${floorResult?.requestsPerSecond.toFixed(0) ?? '-'})`);
     }
 
-    if (tokens.coordinator && tokens.vendor) {
+    if (tokens.coordinator && tokens.vendor && (flags.only === 0 || flags.only === 5)) {
       // The same dashboard query, once unrestricted (coordinator) and once under the vendor's policy.
       const dashboard = OPERATIONS[0];
       const asVendor = apiTarget(dashboard, tokens.vendor);
       await call(asVendor);
       const statementsAsVendor = await measureStatements(asVendor);
+      if (flags.sql) {
+        log('bench: the dashboard as the vendor: the statements of one request');
+        await explainLastRequest(url, Math.round(statementsAsVendor), true);
+      }
       await load(asVendor, api.pid!, flags.warmup, flags.connections);
       const vendor = await load(asVendor, api.pid!, flags.duration, flags.connections);
-      const coordinator = results.find((result) => result.name === dashboard.name)!.api;
+      const coordinator = results.find((result) => result.name === dashboard.name)?.api ?? (await load(apiTarget(dashboard, tokens.coordinator), api.pid!, flags.duration, flags.connections));
       authorization = { coordinator, vendor, statementsAsVendor };
     }
 

@@ -61,7 +61,10 @@ export async function appendAuditEntries(target: { dataSource: DataSource; manag
   return target.dataSource.transaction((manager) => appendLocked(manager, drafts));
 }
 
-/** MySQL/MariaDB: the head row is read FOR UPDATE, so concurrent appenders queue on it and each links to the last. */
+/**
+ * MySQL/MariaDB: the head row is read FOR UPDATE, so concurrent appenders queue on it and each links to the last; the
+ * insert moves the head (trigger) before the lock is released.
+ */
 async function appendLocked(manager: EntityManager, drafts: AuditDraft[]): Promise<AuditEntry[]> {
   const head = await manager
     .getRepository(AuditChainHead)
@@ -71,10 +74,22 @@ async function appendLocked(manager: EntityManager, drafts: AuditDraft[]): Promi
     .getOne();
   if (!head) throw new Error('The audit chain head row is missing; run the migrations');
   const entries = link(head, drafts);
-  await manager.getRepository(AuditEntry).insert(entries);
-  const last = entries[entries.length - 1];
-  await manager.getRepository(AuditChainHead).update({ id: AUDIT_CHAIN_ID }, { lastSequence: last.sequence, lastHash: last.hash });
+  // One plain multi-row INSERT, built without the query builder: the head stays locked until commit, so every
+  // millisecond spent here is a millisecond every other audited read waits. The head follows by trigger
+  // (migration 1764235000000), inside this transaction.
+  const { sql, values } = insertStatement(manager.connection, entries);
+  await manager.query(sql, values);
   return entries;
+}
+
+function insertStatement(dataSource: DataSource, entries: AuditEntry[]): { sql: string; values: unknown[] } {
+  const driver = dataSource.driver;
+  const columns = dataSource.getMetadata(AuditEntry).columns;
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  return {
+    sql: `INSERT INTO ${driver.escape('audit_entry')} (${columns.map((column) => driver.escape(column.databaseName)).join(', ')}) VALUES ${entries.map(() => row).join(', ')}`,
+    values: entries.flatMap((entry) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(entry), column))),
+  };
 }
 
 /**
@@ -91,14 +106,12 @@ function appendOnSqlite(dataSource: DataSource, drafts: AuditDraft[]): AuditEntr
     `INSERT INTO ${name('audit_entry')} (${columns.map((column) => name(column.databaseName)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
   );
   const readHead = database.prepare(`SELECT ${name('lastSequence')} AS lastSequence, ${name('lastHash')} AS lastHash FROM ${name('audit_chain_head')} WHERE ${name('id')} = ?`);
-  const moveHead = database.prepare(`UPDATE ${name('audit_chain_head')} SET ${name('lastSequence')} = ?, ${name('lastHash')} = ? WHERE ${name('id')} = ?`);
   const append = database.transaction(() => {
     const head = readHead.get(AUDIT_CHAIN_ID) as Pick<AuditChainHead, 'lastSequence' | 'lastHash'> | undefined;
     if (!head) throw new Error('The audit chain head row is missing; run the migrations');
     const entries = link(head, drafts);
+    // The head follows each insert by trigger (migration 1764235000000).
     for (const entry of entries) insert.run(columns.map((column) => driver.preparePersistentValue(column.getEntityValue(entry), column)));
-    const last = entries[entries.length - 1];
-    moveHead.run(last.sequence, last.hash, AUDIT_CHAIN_ID);
     return entries;
   });
   return append();

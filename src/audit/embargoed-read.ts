@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import DataLoader from 'dataloader';
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ADVISORY_SECTION_FIELDS } from '../../policies/fields';
 import { AdvisoryStatus } from '../advisories/advisory.entity';
-import type { Loaders } from '../context/loaders';
 import type { RequestContext } from '../context/request-context';
 import { DISCLOSURE_SECTIONS, DisclosureSection, joinSections } from '../disclosure/disclosure-section';
 import { OrganizationKind } from '../organizations/organization.entity';
@@ -68,41 +67,51 @@ export async function recordEmbargoedReads(ctx: RequestContext, entityName: stri
   );
 }
 
-const previousReadLoaders = new WeakMap<Loaders, DataLoader<string, string | null>>();
+const PREVIOUS_FINGERPRINT_COLUMN = 'previous_read_fingerprint';
+/** What each audited reader was given at its previous read of each row, as loaded with the row itself. */
+const previousFingerprints = new WeakMap<object, string | null>();
 
 /**
- * The fingerprint of what this reader was given at its last read of each advisory in an earlier request, or null if
- * it never read it. Reads this request logs itself are left out, so the answer does not depend on resolver order.
- * This is the reader's own history and answers only a yes/no about text it may read now, so no policy applies.
+ * Adds to an advisory query, for a reader whose reads are logged, the fingerprint of what this reader was given at
+ * its last read of each row in an earlier request: one indexed lookup per row inside the same statement (the log's
+ * (actor, advisory, sequence) indexes), so it costs no extra statement and does not grow with the log. Reads this
+ * request logs itself are left out, so the answer does not depend on resolver order.
  */
-export function previousReadFingerprint(ctx: RequestContext, advisoryId: string): Promise<string | null> {
-  let loader = previousReadLoaders.get(ctx.loaders);
-  if (!loader) {
-    loader = new DataLoader((ids: readonly string[]) => loadPreviousFingerprints(ctx, ids));
-    previousReadLoaders.set(ctx.loaders, loader);
-  }
-  return loader.load(advisoryId);
+export function selectPreviousReadFingerprint(ctx: RequestContext, query: SelectQueryBuilder<ObjectLiteral>): boolean {
+  const viewer = ctx.viewer;
+  if (!isAuditedReader(ctx) || viewer.kind !== 'authenticated') return false;
+  const alias = query.alias;
+  const reader = viewer.userId ? 'earlier.actorUserId = :previousReadUserId' : 'earlier.actorApiKeyId = :previousReadApiKeyId';
+  const latest = query
+    .subQuery()
+    .select('earlier.contentFingerprint')
+    .from(AuditEntry, 'earlier')
+    .where(reader)
+    .andWhere(`earlier.advisoryId = ${alias}.id`)
+    .andWhere('earlier.action = :previousReadAction')
+    .andWhere('earlier.requestId <> :previousReadRequest')
+    .orderBy('earlier.sequence', 'DESC')
+    .limit(1)
+    .getQuery();
+  query.addSelect(latest, PREVIOUS_FINGERPRINT_COLUMN).setParameters({
+    previousReadUserId: viewer.userId,
+    previousReadApiKeyId: viewer.apiKeyId,
+    previousReadAction: AuditAction.EMBARGOED_READ,
+    previousReadRequest: actorOf(ctx).requestId,
+  });
+  return true;
 }
 
-async function loadPreviousFingerprints(ctx: RequestContext, advisoryIds: readonly string[]): Promise<(string | null)[]> {
-  const viewer = ctx.viewer;
-  if (viewer.kind !== 'authenticated') return advisoryIds.map(() => null);
-  const manager = ctx.manager ?? ctx.dataSource.manager;
-  const latest = manager
-    .createQueryBuilder(AuditEntry, 'earlier')
-    .select('MAX(earlier.sequence)')
-    .where('earlier.advisoryId IN (:...readAdvisoryIds)', { readAdvisoryIds: [...advisoryIds] })
-    .andWhere('earlier.action = :readAction', { readAction: AuditAction.EMBARGOED_READ })
-    .andWhere('earlier.requestId <> :thisRequest', { thisRequest: actorOf(ctx).requestId })
-    .groupBy('earlier.advisoryId');
-  if (viewer.userId) latest.andWhere('earlier.actorUserId = :readerUserId', { readerUserId: viewer.userId });
-  else latest.andWhere('earlier.actorApiKeyId = :readerApiKeyId', { readerApiKeyId: viewer.apiKeyId });
-  const rows = await manager
-    .createQueryBuilder(AuditEntry, 'last')
-    .select(['last.advisoryId', 'last.contentFingerprint'])
-    .where(`last.sequence IN (${latest.getQuery()})`)
-    .setParameters(latest.getParameters())
-    .getMany();
-  const byAdvisory = new Map(rows.map((row) => [row.advisoryId, row.contentFingerprint]));
-  return advisoryIds.map((id) => byAdvisory.get(id) ?? null);
+/** Keeps the fingerprint selected by selectPreviousReadFingerprint with the loaded entity. */
+export function rememberPreviousFingerprint(entity: object, raw: Record<string, unknown>): void {
+  const value = raw[PREVIOUS_FINGERPRINT_COLUMN];
+  previousFingerprints.set(entity, typeof value === 'string' ? value : null);
+}
+
+/**
+ * The fingerprint of what this reader was given at its last read of the advisory in an earlier request, or null if
+ * it never read it. This is the reader's own history and answers only a yes/no about text it may read now.
+ */
+export function previousReadFingerprint(advisory: object): string | null {
+  return previousFingerprints.get(advisory) ?? null;
 }

@@ -3,7 +3,7 @@ import { rulesToAST, rulesToCondition } from '@casl/ability/extra';
 import { buildAnd, buildOr, CompoundCondition, Condition } from '@ucast/mongo2js';
 import { getMetadataStorage } from 'type-graphql';
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { recordEmbargoedReads } from '../audit/embargoed-read';
+import { recordEmbargoedReads, rememberPreviousFingerprint, selectPreviousReadFingerprint } from '../audit/embargoed-read';
 import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
 import { sameCondition, SqlConditionTranslator, SqlFragment, withoutRedundantDisjuncts } from './sql-condition';
@@ -115,14 +115,20 @@ function exposedColumns(target: unknown, columns: string[]): string[] {
  */
 export async function loadAccessible<T extends ObjectLiteral>(ctx: RequestContext, target: EntityTarget<T>, query: SelectQueryBuilder<T>): Promise<T[]> {
   const metadata = ctx.dataSource.getMetadata(target);
-  const rows = await loadMasked(ctx, metadata, query);
+  // An audited reader's previous read of each advisory comes with the rows (changedSinceLastRead), before this
+  // request's own reads are logged.
+  const withPreviousReads = metadata.name === 'Advisory' && selectPreviousReadFingerprint(ctx, query);
+  const rows = await loadMasked(ctx, metadata, query, withPreviousReads);
   await recordEmbargoedReads(ctx, metadata.name, rows);
   return rows;
 }
 
-async function loadMasked<T extends ObjectLiteral>(ctx: RequestContext, metadata: EntityMetadata, query: SelectQueryBuilder<T>): Promise<T[]> {
-  if (!fieldRestrictedRules(ctx, metadata.name)) return query.getMany();
+async function loadMasked<T extends ObjectLiteral>(ctx: RequestContext, metadata: EntityMetadata, query: SelectQueryBuilder<T>, withPreviousReads: boolean): Promise<T[]> {
+  const restricted = fieldRestrictedRules(ctx, metadata.name);
+  if (!restricted && !withPreviousReads) return query.getMany();
   const { entities, raw } = await query.getRawAndEntities();
+  if (withPreviousReads) entities.forEach((entity, index) => rememberPreviousFingerprint(entity, raw[index]));
+  if (!restricted) return entities;
   const columns = exposedColumns(metadata.target, metadata.columns.map((column) => column.propertyName));
   return entities.map((entity, index) => maskRow(ctx, metadata.name, columns, entity, raw[index]));
 }

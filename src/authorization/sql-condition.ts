@@ -32,10 +32,12 @@ export class SqlConditionTranslator {
         const conjuncts = this.translateConjuncts(compound.value, metadata, alias);
         return conjuncts.length === 0 ? '1 = 1' : `(${conjuncts.join(' AND ')})`;
       }
+      if (compound.operator === 'or') {
+        const parts = mergeExistsOverSameRelation(compound.value, metadata).map((inner) => this.translate(inner, metadata, alias));
+        return parts.length === 0 ? '1 = 0' : `(${parts.join(' OR ')})`;
+      }
       const parts = compound.value.map((inner) => this.translate(inner, metadata, alias));
       switch (compound.operator) {
-        case 'or':
-          return parts.length === 0 ? '1 = 0' : `(${parts.join(' OR ')})`;
         case 'not':
         case 'nor':
           return `(NOT COALESCE(${parts.length === 0 ? '1 = 0' : parts.join(' OR ')}, 0))`;
@@ -215,9 +217,74 @@ export class SqlConditionTranslator {
   }
 }
 
+/**
+ * Disjuncts that each ask for a related row of the same to-many relation (`grants: { $elemMatch: A }` or
+ * `grants: { $elemMatch: B }`) become one: "some row has A, or some row has B" is "some row has A or B", one EXISTS
+ * instead of one per disjunct. Conjuncts every alternative shares (the viewer's organization, say) are taken out of
+ * the inner OR so the database can use an index on them. CASL cannot put `$or` inside `$elemMatch`, so policies
+ * write such rules as alternatives; this keeps their SQL as small as if it could.
+ */
+function mergeExistsOverSameRelation(disjuncts: Condition[], metadata: EntityMetadata): Condition[] {
+  const groups = new Map<string, FieldCondition[]>();
+  const merged: Condition[] = [];
+  for (const disjunct of flattenedDisjuncts(disjuncts)) {
+    const field = isCompound(disjunct) ? null : (disjunct as FieldCondition);
+    const relation = field?.operator === 'elemMatch' && !field.field.includes('.') ? metadata.findRelationWithPropertyPath(field.field) : undefined;
+    if (!field || !relation || relation.isManyToOne || relation.isOneToOneOwner) {
+      merged.push(disjunct);
+      continue;
+    }
+    const group = groups.get(field.field);
+    if (group) group.push(field);
+    else {
+      groups.set(field.field, [field]);
+      merged.push(field);
+    }
+  }
+  return merged.map((disjunct) => {
+    const group = isCompound(disjunct) ? undefined : groups.get((disjunct as FieldCondition).field);
+    if (!group || group.length === 1 || group[0] !== disjunct) return disjunct;
+    return new FieldCondition('elemMatch', group[0].field, withCommonConjunctsFactored(group.map((member) => member.value as Condition)));
+  });
+}
+
+/** `a or (b or c)` as `a or b or c` (and a conjunction of one as that one). */
+function flattenedDisjuncts(disjuncts: Condition[]): Condition[] {
+  return disjuncts.flatMap((disjunct) => {
+    const compound = isCompound(disjunct) ? (disjunct as CompoundCondition) : null;
+    if (compound && (compound.operator === 'or' || (compound.operator === 'and' && compound.value.length === 1))) return flattenedDisjuncts(compound.value);
+    return [disjunct];
+  });
+}
+
+/** `(C and A) or (C and B)` as `C and (A or B)`: the same rows, with C where an index can serve it. */
+function withCommonConjunctsFactored(alternatives: Condition[]): Condition {
+  const conjunctsOf = (condition: Condition) => (isCompound(condition) && (condition as CompoundCondition).operator === 'and' ? (condition as CompoundCondition).value : [condition]);
+  const [first, ...others] = alternatives.map(conjunctsOf);
+  const common = first.filter((conjunct) => others.every((conjuncts) => conjuncts.some((other) => sameCondition(other, conjunct))));
+  if (common.length === 0) return new CompoundCondition('or', alternatives);
+  const rests = alternatives.map((alternative) => conjunctsOf(alternative).filter((conjunct) => !common.some((shared) => sameCondition(shared, conjunct))));
+  // An alternative with nothing left holds whenever the common part does.
+  if (rests.some((rest) => rest.length === 0)) return new CompoundCondition('and', common);
+  const rest = new CompoundCondition('or', rests.map((conjuncts) => (conjuncts.length === 1 ? conjuncts[0] : new CompoundCondition('and', conjuncts))));
+  return new CompoundCondition('and', [...common, rest]);
+}
+
 /** True when both conditions are the same tree (same operators, fields and values). */
 export function sameCondition(a: Condition, b: Condition): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return a === b || keyOf(a) === keyOf(b);
+}
+
+const conditionKeys = new WeakMap<Condition, string>();
+
+/** The condition tree as text, computed once per node (CASL caches rule ASTs, so nodes recur across requests). */
+function keyOf(condition: Condition): string {
+  let key = conditionKeys.get(condition);
+  if (key === undefined) {
+    key = JSON.stringify(condition);
+    conditionKeys.set(condition, key);
+  }
+  return key;
 }
 
 /**

@@ -128,9 +128,9 @@ export class DisclosureAdvisoryResolver {
     nullable: true,
     description: 'For a vendor or operator reading an advisory that is not public yet: whether the text it can see changed since its last read. Null otherwise.',
   })
-  async changedSinceLastRead(@Root() root: Advisory, @Ctx() ctx: RequestContext): Promise<boolean | null> {
+  changedSinceLastRead(@Root() root: Advisory, @Ctx() ctx: RequestContext): boolean | null {
     if (!isAuditedReader(ctx) || !isEmbargoed(root, ctx.now)) return null;
-    const previous = await previousReadFingerprint(ctx, root.id);
+    const previous = previousReadFingerprint(root);
     return previous !== null && previous !== contentFingerprint(root);
   }
 

@@ -64,6 +64,16 @@ export class PageArgs {
   after?: string | null;
 }
 
+/**
+ * A filter `column IN (values)` that an index leads with, followed by the sort column. The page is then read as one
+ * ordered, limited range per value, merged: a few index entries per value instead of every matching row sorted, so
+ * the cost of a page does not grow with the table.
+ */
+export interface RangeSplit {
+  column: string;
+  values: unknown[];
+}
+
 export interface SortKey {
   /** Entity property to order by; ties are broken by id. */
   property: string;
@@ -92,6 +102,29 @@ function decodeCursor(cursor: string, sort: SortKey): [unknown, string] {
 }
 
 /**
+ * Adds `alias.id IN (the first `limit` ids of each value's range, merged)`: every row of the page is among them, since
+ * the page's first `limit` rows in sort order take at most `limit` from any one value. Each branch is the query
+ * itself (viewer predicate, filters, cursor) narrowed to one value and reduced to ids.
+ */
+function restrictToSplitRanges<T extends ObjectLiteral>(ctx: RequestContext, query: SelectQueryBuilder<T>, alias: string, column: string, direction: 'ASC' | 'DESC', limit: number, split: RangeSplit): void {
+  const escape = (name: string) => ctx.dataSource.driver.escape(name);
+  const branches = split.values.map((value, index) => {
+    const parameter = `rangeSplitValue${index}`;
+    const branch = query
+      .clone()
+      .select(`${alias}.id`, 'id')
+      .andWhere(`${split.column} = :${parameter}`, { [parameter]: value })
+      .orderBy(column, direction)
+      .addOrderBy(`${alias}.id`, direction)
+      .take(undefined)
+      .limit(limit);
+    query.setParameters(branch.getParameters());
+    return `SELECT ${escape('id')} FROM (${branch.getQuery()}) ${escape(`range_${index}`)}`;
+  });
+  query.andWhere(`${alias}.id IN (SELECT ${escape('id')} FROM (${branches.join(' UNION ALL ')}) ${escape('range_keys')})`);
+}
+
+/**
  * One page of an accessible query with keyset pagination. The page, `totalCount` and `hasNextPage` all come from
  * the same query, so they share the viewer's predicate and filters.
  */
@@ -102,11 +135,14 @@ export async function paginate<T extends ObjectLiteral>(
   alias: string,
   page: PageArgs,
   sort: SortKey,
+  split?: RangeSplit,
 ): Promise<ConnectionShape<T>> {
   const empty = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: 0 };
   if (!query) return empty;
   const first = Math.min(page.first ?? 20, ctx.config.maxPageSize, MAX_PAGE_SIZE);
-  const totalCount = await query.clone().getCount();
+  // The count runs beside the page (on its own pooled connection on MySQL).
+  const totalCount = query.clone().getCount();
+  totalCount.catch(() => undefined); // awaited below; this only keeps a refused cursor from leaving it unobserved
   const column = `${alias}.${sort.property}`;
   if (page.after) {
     const [value, id] = decodeCursor(page.after, sort);
@@ -116,14 +152,15 @@ export async function paginate<T extends ObjectLiteral>(
       cursorId: id,
     });
   }
+  if (split && split.values.length > 1) restrictToSplitRanges(ctx, query, alias, column, sort.direction, first + 1, split);
   query.orderBy(column, sort.direction).addOrderBy(`${alias}.id`, sort.direction).take(undefined).limit(first + 1);
-  const rows = await loadAccessible(ctx, target, query);
+  const [rows, count] = await Promise.all([loadAccessible(ctx, target, query), totalCount]);
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => ({ node, cursor: encodeCursor((node as Record<string, unknown>)[sort.property], node.id as string) }));
   return {
     edges,
-    totalCount,
+    totalCount: count,
     pageInfo: {
       hasNextPage,
       hasPreviousPage: Boolean(page.after),

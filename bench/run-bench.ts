@@ -12,7 +12,8 @@ import { BENCH_USERS, BENCH_VENDOR_CASES, benchDatabaseUrl, parseFlags, splitDat
 import { seedScale } from './seed-scale';
 
 /**
- * `npm run bench -- --cases N --duration S --connections C [--soak S]`
+ * `npm run bench -- --cases N --duration S --connections C [--soak S] [--only K] [--sql]` (K: 1-based operation; --sql
+ * prints each statement of one request with its EXPLAIN plan)
  *
  * Seeds (or reuses) an N-case dataset, starts the compiled API server and the hand-written floor server on
  * loopback, and drives each operation with autocannon, bounded by time and by request count. Prints, per
@@ -262,8 +263,8 @@ function fullScans(plan: unknown, found: string[] = []): string[] {
   return found;
 }
 
-/** EXPLAINs on MariaDB the statements the API sent for one request of an operation. */
-async function explainLastRequest(url: string, statementCount: number): Promise<string[]> {
+/** EXPLAINs on MariaDB the statements the API sent for one request of an operation (and prints them with --sql). */
+async function explainLastRequest(url: string, statementCount: number, print = false): Promise<string[]> {
   const { recent } = await serverStatements();
   const statements = recent.slice(-statementCount).filter((statement) => /^\s*SELECT/i.test(statement.sql));
   const connection = await mysql.createConnection({ uri: url, timezone: 'Z' });
@@ -271,6 +272,11 @@ async function explainLastRequest(url: string, statementCount: number): Promise<
   try {
     for (const statement of statements) {
       const [rows] = await connection.query<mysql.RowDataPacket[]>(`EXPLAIN FORMAT=JSON ${statement.sql}`, statement.parameters);
+      if (print) {
+        const [plan] = await connection.query<mysql.RowDataPacket[]>(`EXPLAIN ${statement.sql}`, statement.parameters);
+        log(`  SQL: ${statement.sql}\n  parameters: ${JSON.stringify(statement.parameters)}`);
+        for (const row of plan) log(`  plan: ${JSON.stringify(row)}`);
+      }
       for (const scan of fullScans(JSON.parse(String(rows[0].EXPLAIN)))) findings.push(`${scan} in: ${statement.sql.slice(0, 120)}…`);
     }
   } finally {
@@ -375,7 +381,8 @@ async function soak(targets: Target[], pid: number, seconds: number, connections
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), { cases: 100_000, duration: 10, connections: 8, warmup: 3, soak: 0, reseed: false });
+  const flags = parseFlags(process.argv.slice(2), { cases: 100_000, duration: 10, connections: 8, warmup: 3, soak: 0, reseed: false, only: 0, sql: false });
+  if (flags.only > OPERATIONS.length) throw new Error(`--only is 1..${OPERATIONS.length} (0: every operation)`);
   if (flags.duration < 1 || flags.duration > 600) throw new Error('--duration must be 1..600 seconds');
   if (flags.connections < 1 || flags.connections > 64) throw new Error('--connections must be 1..64');
   if (flags.soak > 1800) throw new Error('--soak is at most 1800 seconds');
@@ -407,7 +414,8 @@ async function main(): Promise<void> {
   let floor: ChildProcess | null = null;
   try {
     floor = await startServer('floor-server.js', FLOOR_PORT, env);
-    for (const operation of OPERATIONS) {
+    for (const [index, operation] of OPERATIONS.entries()) {
+      if (flags.only && flags.only !== index + 1) continue;
       if (operation.role !== 'anonymous' && !tokens[operation.role]) {
         log(`bench: skipping "${operation.name}": the dataset has no ${operation.role} user`);
         continue;
@@ -416,7 +424,7 @@ async function main(): Promise<void> {
       const answer = (await call(apiCall)).data as Record<string, { edges: unknown[] }>;
       if (answer[operation.root].edges.length !== PAGE) log(`  note: "${operation.name}" returned ${answer[operation.root].edges.length} rows, not a full page of ${PAGE}`);
       const statementsPerRequest = await measureStatements(apiCall);
-      const scans = await explainLastRequest(url, Math.round(statementsPerRequest));
+      const scans = await explainLastRequest(url, Math.round(statementsPerRequest), flags.sql);
       await load(apiCall, api.pid!, flags.warmup, flags.connections);
       const apiResult = await load(apiCall, api.pid!, flags.duration, flags.connections);
       let floorResult: LoadResult | null = null;
@@ -430,7 +438,7 @@ async function main(): Promise<void> {
       log(`bench: ${operation.name}: ${apiResult.requestsPerSecond.toFixed(0)} req/s (floor ${floorResult?.requestsPerSecond.toFixed(0) ?? '-'})`);
     }
 
-    if (tokens.coordinator && tokens.vendor) {
+    if (tokens.coordinator && tokens.vendor && (!flags.only || flags.only === 1)) {
       // The same dashboard query, once unrestricted (coordinator) and once under the vendor's policy.
       const dashboard = OPERATIONS[0];
       const asVendor = apiTarget(dashboard, tokens.vendor);

@@ -75,7 +75,13 @@ export class AdvisorySearchIndex1764230000000 implements MigrationInterface {
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     if (queryRunner.connection.options.type !== 'better-sqlite3') {
-      for (const [table, name] of [...MYSQL_INDEXES].reverse()) await queryRunner.dropIndex(table, name);
+      for (const [table, name] of [...MYSQL_INDEXES].reverse()) {
+        await queryRunner.dropIndex(table, name);
+        // Rebuild without the hidden FTS_DOC_ID column and the FTS auxiliary tables. Left in place, a FULLTEXT index
+        // created again later (this migration's `up` after a `down`) misses every row written while the first one
+        // existed but not yet synced (seen on MariaDB 10.11: MATCH then finds nothing).
+        await queryRunner.query(`ALTER TABLE \`${table}\` FORCE`);
+      }
       return;
     }
     for (const [name] of [...SQLITE_TRIGGERS].reverse()) await queryRunner.query(`DROP TRIGGER IF EXISTS "${name}"`);

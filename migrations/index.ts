@@ -3,7 +3,11 @@ import { UnreachableCommittee1764190000000 } from './1764190000000-unreachable-c
 import { DisclosureAudit1764200000000 } from './1764200000000-disclosure-audit';
 import { AdvisoryPublication1764210000000 } from './1764210000000-advisory-publication';
 import { QueryIndexes1764220000000 } from './1764220000000-query-indexes';
+import { AdvisorySearchIndex1764230000000 } from './1764230000000-advisory-search-index';
 import { AuditReadPath1764235000000 } from './1764235000000-audit-read-path';
 
 /** Every migration, in order. Migrations are history: add new files, never edit landed ones. */
-export const MIGRATIONS = [Core1764180000000, UnreachableCommittee1764190000000, DisclosureAudit1764200000000, AdvisoryPublication1764210000000, QueryIndexes1764220000000, AuditReadPath1764235000000];
+export const MIGRATIONS = [
+  Core1764180000000, UnreachableCommittee1764190000000, DisclosureAudit1764200000000, AdvisoryPublication1764210000000, QueryIndexes1764220000000,
+  AdvisorySearchIndex1764230000000, AuditReadPath1764235000000,
+];

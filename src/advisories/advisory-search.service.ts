@@ -1,7 +1,10 @@
+import { rulesToAST } from '@casl/ability/extra';
+import { CompoundCondition, Condition, FieldCondition } from '@ucast/mongo2js';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { Brackets, SelectQueryBuilder } from 'typeorm';
 import { buildAbility } from '../../policies';
 import { accessibleQuery, accessibleSubquerySql, restrictToReadableFields } from '../authorization/accessible';
+import { sameCondition } from '../authorization/sql-condition';
 import { ConnectionShape, PageArgs, paginate } from '../common/connection';
 import { createLoaders } from '../context/loaders';
 import type { RequestContext } from '../context/request-context';
@@ -9,10 +12,14 @@ import { ANONYMOUS } from '../context/viewer';
 import { Advisory, AdvisoryStatus } from './advisory.entity';
 import { AdvisorySearchFilter } from './advisory.input';
 import { AdvisoryProduct, AdvisoryVendorStatus } from './advisory-publication.entity';
+import { fts5Query, mysqlBooleanQuery, SearchWord, searchWords } from './search-text';
 
 /** Text columns a public search looks in: all of them are published content of a released advisory. */
 const SEARCHED_TEXT = ['identifier', 'title', 'overview', 'affectedProducts', 'impact', 'solution', 'workarounds', 'vendorStatements', 'coordinatorVerification'];
-const MAX_SEARCH_WORDS = 8;
+/** The columns of the FULLTEXT indexes (migrations/1764230000000-advisory-search-index.ts), in index order. */
+const FULLTEXT_ADVISORY = SEARCHED_TEXT;
+const FULLTEXT_PRODUCT = ['name', 'vendorName'];
+const FULLTEXT_VENDOR_STATUS = ['vendorName'];
 
 /**
  * The same request seen by the public: the anonymous viewer's ability at the same instant, no transaction. Public
@@ -36,9 +43,13 @@ export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisoryS
   query.andWhere('a.status = :searchPublished AND a.publishedAt <= :searchNow', { searchPublished: AdvisoryStatus.PUBLISHED, searchNow: view.now });
   const used = ['publishedAt', 'status'];
 
-  const words = (filter.text ?? '').split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+  const words = searchWords(filter.text);
   if (words.length > 0) used.push(...SEARCHED_TEXT);
+  addIndexedTextMatch(view, query, words);
   words.forEach((word, index) => {
+    if (!word.substring) return;
+    // The index cannot answer this word (too short, a stopword, Japanese…) or the word has punctuation inside:
+    // it must occur as typed. Evaluated only on the rows the index let through when another word narrowed them.
     const parameter = `searchWord${index}`;
     query.andWhere(
       new Brackets((where) => {
@@ -46,7 +57,7 @@ export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisoryS
         where.orWhere(childMatches(view, query, AdvisoryProduct, 'sp', ['name', 'vendorName'], parameter));
         where.orWhere(childMatches(view, query, AdvisoryVendorStatus, 'sv', ['vendorName'], parameter));
       }),
-      { [parameter]: containsPattern(word) },
+      { [parameter]: containsPattern(word.text) },
     );
   });
   if (filter.vendor) {
@@ -91,6 +102,69 @@ export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisoryS
   return query;
 }
 
+/**
+ * The words the full-text index can answer, each a required prefix term. The index only ever narrows: the query
+ * keeps the "published and due" condition, so text of drafts and scheduled publications (which the MySQL indexes
+ * and the SQLite search table do hold for scheduled ones) can never match or be counted.
+ */
+function addIndexedTextMatch(view: RequestContext, query: SelectQueryBuilder<Advisory>, words: SearchWord[]): void {
+  if (view.dataSource.options.type === 'better-sqlite3') {
+    // One FTS5 document per advisory (its published text, product and vendor names): all words in one MATCH.
+    const expression = fts5Query(words);
+    if (!expression) return;
+    query.andWhere(
+      'a.id IN (SELECT fs.advisoryId FROM advisory_search fs WHERE fs.id IN (SELECT rowid FROM advisory_search_fts WHERE advisory_search_fts MATCH :searchFts))',
+      { searchFts: expression },
+    );
+    return;
+  }
+  // MySQL/MariaDB: a word may be in the advisory's text or in one of its product or vendor rows, so each word is a
+  // semi-join on the union of the three FULLTEXT lookups (a derived table, so the optimizer can drive from it).
+  words.forEach((word, index) => {
+    if (word.indexed.length === 0) return;
+    const parameter = `searchFt${index}`;
+    const match = (alias: string, columns: string[]) => `MATCH(${columns.map((column) => `${alias}.${column}`).join(', ')}) AGAINST (:${parameter} IN BOOLEAN MODE)`;
+    const product = childReadable(view, query, AdvisoryProduct, `fp${index}`);
+    const vendorStatus = childReadable(view, query, AdvisoryVendorStatus, `fv${index}`);
+    query.andWhere(
+      `a.id IN (SELECT ft${index}.advisoryId FROM (
+        SELECT fa${index}.id AS advisoryId FROM advisory fa${index} WHERE ${match(`fa${index}`, FULLTEXT_ADVISORY)}
+        UNION SELECT fp${index}.advisoryId FROM advisory_product fp${index} WHERE ${match(`fp${index}`, FULLTEXT_PRODUCT)}${product ? ` AND ${product}` : ''}
+        UNION SELECT fv${index}.advisoryId FROM advisory_vendor_status fv${index} WHERE ${match(`fv${index}`, FULLTEXT_VENDOR_STATUS)}${vendorStatus ? ` AND ${vendorStatus}` : ''}
+      ) ft${index})`,
+      { [parameter]: mysqlBooleanQuery(word) },
+    );
+  });
+}
+
+/** The condition with every field taken through a relation: `status` becomes `advisory.status`. */
+function throughRelation(condition: Condition, relation: string): Condition | null {
+  if (condition instanceof CompoundCondition) {
+    const parts = condition.value.map((part) => throughRelation(part, relation));
+    return parts.every((part): part is Condition => part !== null) ? new CompoundCondition(condition.operator, parts) : null;
+  }
+  if (condition instanceof FieldCondition) return new FieldCondition(condition.operator, `${relation}.${condition.field}`, condition.value);
+  return null;
+}
+
+/**
+ * The public read predicate of a child row of `a` (a product or vendor-status row with advisoryId = a.id), or null
+ * when it says exactly "its advisory is readable": the outer query already requires that of `a`, so repeating it
+ * (as a semi-join over every published advisory) would only cost time. Any other policy is kept in full.
+ */
+function childReadable(
+  view: RequestContext,
+  query: SelectQueryBuilder<Advisory>,
+  target: typeof AdvisoryProduct | typeof AdvisoryVendorStatus,
+  alias: string,
+): string | null {
+  const advisory = rulesToAST(view.ability, 'read', view.dataSource.getMetadata(Advisory).name);
+  const child = rulesToAST(view.ability, 'read', view.dataSource.getMetadata(target).name);
+  const implied = advisory ? throughRelation(advisory, 'advisory') : null;
+  if (child && implied && sameCondition(child, implied)) return null;
+  return accessibleSubquerySql(view, target, alias, query);
+}
+
 /** EXISTS over the public rows of a child table whose `columns` contain the pattern in `parameter`. */
 function childMatches(
   view: RequestContext,
@@ -100,10 +174,10 @@ function childMatches(
   columns: string[],
   parameter: string,
 ): string {
-  const readable = accessibleSubquerySql(view, target, alias, query);
+  const readable = childReadable(view, query, target, alias);
   const table = view.dataSource.getMetadata(target).tableName;
   const text = columns.map((column) => `LOWER(${alias}.${column}) LIKE :${parameter} ${LIKE_ESCAPE}`).join(' OR ');
-  return `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.advisoryId = a.id AND (${text}) AND ${readable})`;
+  return `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.advisoryId = a.id AND (${text})${readable ? ` AND ${readable}` : ''})`;
 }
 
 /** Public search of released advisories; the viewer's own rights neither widen nor narrow it. */

@@ -1,0 +1,79 @@
+/**
+ * How the words of a public text search are answered: by the full-text index (MySQL/MariaDB FULLTEXT in boolean
+ * mode, SQLite FTS5) where the index can answer them, by a LIKE substring test where it cannot.
+ *
+ * The indexes split text into tokens of letters, digits and `_` (InnoDB's word characters; the SQLite FTS5 table
+ * uses unicode61 with `_` as a token character to agree). A token the index can answer becomes a required prefix
+ * term (`word*`): it matches at the start of a word of the text, whatever the case or accents. A word the index
+ * cannot answer (shorter than innodb_ft_min_token_size, longer than innodb_ft_max_token_size, an InnoDB stopword,
+ * or written in a script without spaces between words, such as Japanese) is matched as a substring with LIKE, as
+ * before, so it still works but is not index-backed. A word with punctuation inside (`JVN#00000001`,
+ * `CVE-2026-1234`, `100%_w`) needs both: its tokens narrow the candidates through the index, and the word as typed
+ * must occur as a substring. The user's characters never reach the index's query syntax: only tokens made of
+ * letters, digits and `_` do, so quotes, `+`, `-`, `*`, `(`, `"`, `@`, `~`, `<`, `>` are never operators.
+ *
+ * The limits are InnoDB's defaults. A server configured with another innodb_ft_min_token_size or stopword table
+ * needs the constants below changed to match (a word the index silently ignores would otherwise match too much).
+ */
+
+/** innodb_ft_min_token_size (default 3): shorter tokens are not in the index. */
+export const MIN_INDEXED_TOKEN_LENGTH = 3;
+/** innodb_ft_max_token_size (default 84): longer tokens are not in the index. */
+export const MAX_INDEXED_TOKEN_LENGTH = 84;
+/** Words per search; more are ignored. */
+export const MAX_SEARCH_WORDS = 8;
+
+/** INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD (MySQL 5.6+ and MariaDB): never in the index. */
+export const INNODB_DEFAULT_STOPWORDS: ReadonlySet<string> = new Set([
+  'a', 'about', 'an', 'are', 'as', 'at', 'be', 'by', 'com', 'de', 'en', 'for', 'from', 'how', 'i', 'in', 'is', 'it', 'la',
+  'of', 'on', 'or', 'that', 'the', 'this', 'to', 'was', 'what', 'when', 'where', 'who', 'will', 'with', 'und', 'www',
+]);
+
+/** Runs of word characters. Combining marks stay inside a token so that they never split one. */
+const TOKEN = /[\p{L}\p{M}\p{N}_]+/gu;
+/** Scripts written without spaces: the index holds a whole run as one token, so only a substring test is right. */
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
+/** Characters the two tokenizers might treat differently: such a token is left to LIKE. */
+const UNCERTAIN = /[\p{M}]/u;
+
+export interface SearchWord {
+  /** The word as typed (whitespace-separated). */
+  text: string;
+  /** Lower-case tokens the index answers, each a required prefix term. */
+  indexed: string[];
+  /** True when the word must also (or only) be found as a substring with LIKE. */
+  substring: boolean;
+}
+
+function indexable(token: string): boolean {
+  const length = [...token].length;
+  return (
+    length >= MIN_INDEXED_TOKEN_LENGTH &&
+    length <= MAX_INDEXED_TOKEN_LENGTH &&
+    !INNODB_DEFAULT_STOPWORDS.has(token) &&
+    !UNSPACED_SCRIPT.test(token) &&
+    !UNCERTAIN.test(token)
+  );
+}
+
+/** Splits the search text into at most MAX_SEARCH_WORDS words and decides how each is answered. */
+export function searchWords(text: string | null | undefined): SearchWord[] {
+  const words = (text ?? '').split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+  return words.map((word) => {
+    const tokens = (word.toLowerCase().match(TOKEN) ?? []) as string[];
+    const indexed = [...new Set(tokens.filter(indexable))];
+    // One plain token the index answers: the index alone decides. Anything else is also checked as typed.
+    const substring = !(tokens.length === 1 && indexed.length === 1 && tokens[0].length === word.length);
+    return { text: word, indexed, substring };
+  });
+}
+
+/** The MySQL/MariaDB boolean-mode query for one word: every token required, as a prefix. */
+export function mysqlBooleanQuery(word: SearchWord): string {
+  return word.indexed.map((token) => `+${token}*`).join(' ');
+}
+
+/** The SQLite FTS5 query for all words: every token required, as a prefix, each quoted so it is never an operator. */
+export function fts5Query(words: SearchWord[]): string {
+  return [...new Set(words.flatMap((word) => word.indexed))].map((token) => `"${token.replace(/"/g, '""')}"*`).join(' AND ');
+}

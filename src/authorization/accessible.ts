@@ -39,10 +39,17 @@ export function accessibleQuery<T extends ObjectLiteral>(
   target: EntityTarget<T>,
   alias: string,
   action = 'read',
+  options: { drivenByKeys?: boolean } = {},
 ): SelectQueryBuilder<T> | null {
   const condition = policyCondition(ctx, target, alias, action);
   if (!condition) return null;
-  const query = managerOf(ctx).createQueryBuilder(target, alias).where(condition.sql, condition.params);
+  // drivenByKeys: the caller selects rows by a short list of keys (a DataLoader batch). MySQL and MariaDB turn a
+  // top-level EXISTS or IN predicate into a semi-join and may then drive the query from the policy's side (every case
+  // row of a vendor, say) instead of from the keys; measured at 10k cases, 20 ms instead of 2 ms per batch. A
+  // predicate under OR is not a semi-join candidate, so it is checked on the key-selected rows only (by lookup or a
+  // materialized key set). `OR 1 = 0` changes nothing else.
+  const where = options.drivenByKeys ? `(${condition.sql} OR 1 = 0)` : condition.sql;
+  const query = managerOf(ctx).createQueryBuilder(target, alias).where(where, condition.params);
   if (action === 'read') readPredicates.set(query, { alias, condition: condition.condition });
   addFieldRuleFlags(ctx, query, target, alias);
   return query;

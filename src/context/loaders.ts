@@ -30,7 +30,7 @@ export function createLoaders(ctx: RequestContext): Loaders {
     byId<T extends ObjectLiteral>(target: EntityTarget<T>) {
       return memo(`id:${nameOf(target)}`, () =>
         new DataLoader<string, T | null>(async (ids) => {
-          const query = accessibleQuery(ctx, target, 'row');
+          const query = accessibleQuery(ctx, target, 'row', 'read', { drivenByKeys: true });
           if (!query) return ids.map(() => null);
           const rows = await loadAccessible(ctx, target, query.andWhere('row.id IN (:...loaderIds)', { loaderIds: [...ids] }));
           const byId = new Map(rows.map((row) => [row.id as string, row]));
@@ -41,7 +41,7 @@ export function createLoaders(ctx: RequestContext): Loaders {
     manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string) {
       return memo(`many:${nameOf(target)}:${column}:${orderBy ?? ''}`, () =>
         new DataLoader<string, T[]>(async (keys) => {
-          const query = accessibleQuery(ctx, target, 'row');
+          const query = accessibleQuery(ctx, target, 'row', 'read', { drivenByKeys: true });
           if (!query) return keys.map(() => []);
           query.andWhere(`row.${column} IN (:...loaderKeys)`, { loaderKeys: [...keys] });
           if (orderBy) query.orderBy(`row.${orderBy}`, 'ASC').addOrderBy('row.id', 'ASC');

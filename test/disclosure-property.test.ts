@@ -58,6 +58,7 @@ const worldArbitrary = fc.record({
 type WorldSpec = typeof worldArbitrary extends fc.Arbitrary<infer T> ? T : never;
 
 interface Operator extends OracleViewer {
+  userId: string;
   authorization: string;
 }
 

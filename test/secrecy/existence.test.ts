@@ -4,6 +4,7 @@ import { DEMO_USERS, DemoPersona } from '../../src/demo/demo-world';
 import { getSchema } from '../../src/schema';
 import { UnreachableDeclaration, UnreachableListing } from '../../src/unreachable/unreachable.entity';
 import { createHarness, Harness, Persona } from '../support/harness';
+import { DISCLOSURE_WAYS, disclosureWorldRows } from './disclosure';
 import { oracle, Sight, Subject } from './oracle';
 import { loadWorld, Principal, World } from './world';
 
@@ -101,6 +102,7 @@ const WAYS: Way[] = [
     query: 'mutation($v: ID!) { submitReport(input: { title: "Probe", description: "A probing report.", affectedProducts: "x", finderConsentToName: false, receiverOrganizationId: $v }) { id } }',
     variables: (v) => ({ v }),
   },
+  ...DISCLOSURE_WAYS,
 ];
 
 /** Mutations that name no existing object. */
@@ -112,19 +114,16 @@ const NO_TARGET = ['createOrganization', 'createVendor'];
  */
 const PENDING_MUTATIONS = [
   'publishAdvisoryRevision', 'discardAdvisoryRevision', 'addAdvisoryCredit', 'respondToAdvisoryCredit', 'removeAdvisoryCredit', 'referCaseToCommittee',
-  'declareConflictOfInterest', 'castCommitteeVote', 'decideCommitteeReferral', 'publishUnableToCoordinate', 'grantDisclosure', 'changeDisclosureGrant',
-  'revokeDisclosureGrant', 'acknowledgeDisclosureGrant', 'sendDisclosureFeedback', 'rescheduleAdvisoryPublication',
+  'declareConflictOfInterest', 'castCommitteeVote', 'decideCommitteeReferral', 'publishUnableToCoordinate',
   'declareVendorUnreachable', 'publishListingStageOne', 'publishListingStageTwo',
 ];
 
 /**
  * What the oracle cannot judge yet in the demo world: committee members see referred cases and their attempts
- * (issue 3), operators see granted advisories (issue 4). These combinations are reported as todo until the oracle
- * models referrals and grants.
+ * (issue 3). These combinations are reported as todo until the oracle models referrals.
  */
 const PENDING_SIGHT: { personas: Persona[]; subjects: Subject[] }[] = [
   { personas: ['committeeChair', 'committeeMember', 'committeeMember2'], subjects: ['Case', 'ContactAttempt'] },
-  { personas: ['operator'], subjects: ['Advisory'] },
 ];
 const pendingFor = (persona: Persona, way: Way) => PENDING_SIGHT.some((entry) => entry.personas.includes(persona) && entry.subjects.includes(way.subject));
 
@@ -183,6 +182,7 @@ describe('existence: a hidden object answers exactly like one that does not exis
       Case: world.cases, Advisory: world.advisories, Vendor: world.vendors, CaseVendor: world.caseVendors, ContactAttempt: world.contactAttempts,
       User: world.users, ApiKey: world.apiKeys, Organization: world.organizations, Product: world.products, ContactPoint: world.contactPoints, CaseTransition: world.transitions,
       UnreachableDeveloperEntry: world.listings,
+      ...disclosureWorldRows(world),
     }[way.subject] as { id: string; reference?: string }[];
     const hidden = rows.filter((row) => !sight.objects[way.subject].has(row.id) && (way.only?.(row, sight, world) ?? true));
     // Mutations: the first and the last hidden object, to keep the matrix affordable; lookups: all of them.

@@ -1,5 +1,6 @@
 import { getNamedType, GraphQLObjectType, GraphQLSchema, isLeafType, isNonNullType, isObjectType } from 'graphql';
 import { ORACLE_FIELDS, readable, Sight, Subject, SUBJECTS } from './oracle';
+import { ADVISORY_DISCLOSURE_COMPUTED, ADVISORY_DISCLOSURE_RELATIONS, DISCLOSURE_TYPE_MODELS, disclosureWorldRows } from './disclosure';
 import type { World } from './world';
 
 /**
@@ -13,8 +14,8 @@ export type Row = { id: string } & Record<string, unknown>;
 
 export interface RelationModel {
   target: string;
-  /** The candidate rows before visibility: the oracle then decides which ones the viewer gets. */
-  related(world: World, row: Row): Row[];
+  /** The candidate rows before visibility: the oracle then decides which ones the viewer gets (`sight` for role-dependent relations). */
+  related(world: World, row: Row, sight: Sight): Row[];
   /** many: every visible candidate; one: the visible candidate or null; last: the latest visible one by `order`. */
   shape: 'many' | 'one' | 'last';
   order?: (left: Row, right: Row) => number;
@@ -27,7 +28,7 @@ export interface TypeModel {
   relations?: Record<string, RelationModel>;
   /**
    * Fields whose value is worked out from the row and from which of its columns the viewer may read (a public list
-   * entry's stage): the expected value exactly, null included.
+   * entry's stage): the expected value exactly, null included, or a predicate the answer must satisfy.
    */
   computed?: Record<string, (row: Row, canRead: (column: string) => boolean) => unknown>;
   /** Columns that using the API changes (an API key's last use): only "null when unreadable" is checked. */
@@ -67,7 +68,9 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
     derived: { cvssV3BaseScore: 'cvssV3Vector', cvssV4Score: 'cvssV4Vector' },
     relations: {
       case: { target: 'Case', shape: 'one', related: (world, row) => rows(world.cases.filter((item) => item.id === row.caseId)) },
+      ...ADVISORY_DISCLOSURE_RELATIONS,
     },
+    computed: { ...ADVISORY_DISCLOSURE_COMPUTED },
   },
   Vendor: {
     subject: 'Vendor',
@@ -96,6 +99,7 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
       contactEstablished: (row, canRead) => canRead('contactEstablishedAt') && row.contactEstablishedAt !== null,
     },
   },
+  ...DISCLOSURE_TYPE_MODELS,
 };
 
 /**
@@ -106,13 +110,12 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
  */
 export const PENDING_FIELDS = [
   'Advisory.workarounds', 'Advisory.severity', 'Advisory.revision', 'Advisory.revisedAt', 'Advisory.pendingRevision', 'Advisory.revisions',
-  'Advisory.credits', 'Advisory.vendorStatuses', 'Advisory.products', 'Advisory.changedSinceLastRead', 'Advisory.disclosureGrants',
+  'Advisory.credits', 'Advisory.vendorStatuses', 'Advisory.products',
   'AdvisoryPendingRevision (the whole type)', 'AdvisoryProductDraft (the whole type)', 'Case.committeeReferrals', 'Case.unreachableDeclarations',
   'CommitteeReferral (the whole type)', 'UnreachableDeclaration (the whole type)', 'UnreachableListing (the whole type)', 'ListingTip (the whole type)',
   'UnreachableEvent (the whole type)', 'CommitteeVote (the whole type)', 'CommitteeConflict (the whole type)', 'AdvisoryRevision (the whole type)',
-  'AdvisoryCredit (the whole type)', 'AdvisoryVendorStatus (the whole type)', 'AdvisoryProduct (the whole type)', 'DisclosureGrant (the whole type)',
-  'DisclosureFeedback (the whole type)', 'AuditEntry (the whole type)', 'EmbargoReader (the whole type)',
-  'DisclosureStatistics (the whole type)', 'DisclosureFeedbackReceipt (the whole type)', 'TipReceipt (the whole type)',
+  'AdvisoryCredit (the whole type)', 'AdvisoryVendorStatus (the whole type)', 'AdvisoryProduct (the whole type)',
+  'TipReceipt (the whole type)',
 ];
 
 /** Object types that are wrappers, not world objects: connections, edges, page info, the viewer payload. */
@@ -124,6 +127,7 @@ export function worldRows(world: World): Record<Subject, Map<string, Row>> {
     Product: rows(world.products), ContactPoint: rows(world.contactPoints), Case: rows(world.cases), CaseVendor: rows(world.caseVendors),
     CaseTransition: rows(world.transitions), ContactAttempt: rows(world.contactAttempts), Advisory: rows(world.advisories),
     UnreachableDeveloperEntry: rows(world.listings),
+    ...disclosureWorldRows(world),
   };
   return Object.fromEntries(SUBJECTS.map((name) => [name, new Map(tables[name].map((row) => [row.id, row]))])) as Record<Subject, Map<string, Row>>;
 }
@@ -196,7 +200,8 @@ export class ResponseChecker {
       const compute = model.computed?.[field];
       if (compute) {
         const expected = compute(row, (column) => readable(this.sight, model.subject, id, column));
-        if (JSON.stringify(actual) !== JSON.stringify(expected)) this.problem(`${path}.${field}`, `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+        const matches = typeof expected === 'function' ? (expected as (value: unknown) => boolean)(actual) : JSON.stringify(actual) === JSON.stringify(expected);
+        if (!matches) this.problem(`${path}.${field}`, `${expected === null ? 'LEAK: ' : ''}expected ${typeof expected === 'function' ? String(expected) : JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
         continue;
       }
       const source = model.derived?.[field];
@@ -232,7 +237,7 @@ export class ResponseChecker {
   }
 
   private relation(relation: RelationModel, row: Row, actual: unknown, path: string): void {
-    const candidates = relation.related(this.world, row);
+    const candidates = relation.related(this.world, row, this.sight);
     if (relation.shape === 'many') return this.exactly(relation.target, candidates, actual, path);
     const subject = TYPE_MODELS[relation.target].subject;
     const visible = candidates.filter((candidate) => this.sight.objects[subject].has(candidate.id));

@@ -30,9 +30,11 @@ import { AdvisoryStatus } from '../../src/advisories/advisory.entity';
 import { CaseState, CaseVendorStatus } from '../../src/cases/case.entity';
 import { OrganizationKind } from '../../src/organizations/organization.entity';
 import { UserRole } from '../../src/organizations/user.entity';
+import { DISCLOSURE_ORACLE_FIELDS, disclosureSight, DisclosureSubject } from './disclosure';
 import type { Principal, World } from './world';
 
-export type Subject = 'Organization' | 'User' | 'ApiKey' | 'Vendor' | 'Product' | 'ContactPoint' | 'Case' | 'CaseVendor' | 'CaseTransition' | 'ContactAttempt' | 'Advisory' | 'UnreachableDeveloperEntry';
+export type Subject = 'Organization' | 'User' | 'ApiKey' | 'Vendor' | 'Product' | 'ContactPoint' | 'Case' | 'CaseVendor' | 'CaseTransition' | 'ContactAttempt' | 'Advisory' | 'UnreachableDeveloperEntry'
+  | DisclosureSubject;
 
 /** The fields each subject exposes, as the oracle knows them (a test checks this against the schema). */
 export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
@@ -55,6 +57,7 @@ export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
   ],
   // The columns of a list entry (world.listings) that the public entry shows, directly or computed (see model.ts).
   UnreachableDeveloperEntry: ['id', 'caseReference', 'vendorName', 'stageOnePublishedAt', 'contactEstablishedAt', 'productName', 'productVersions', 'stageTwoPublishedAt'],
+  ...DISCLOSURE_ORACLE_FIELDS,
 };
 export const SUBJECTS = Object.keys(ORACLE_FIELDS) as Subject[];
 /** Subjects coordinator staff see in full (the public list is a public view for everyone). */
@@ -109,6 +112,8 @@ export function identify(world: World, principal: Principal): Identity {
 /** What a viewer sees: for each subject, the visible objects by id with the fields readable on each. */
 export interface Sight {
   identity: Identity;
+  /** The instant the sight holds for. */
+  now: Date;
   objects: Record<Subject, Map<string, ReadonlySet<string>>>;
   /**
    * Fields the viewer's rules grant on some object of the subject, whatever the world holds. Empty when the viewer
@@ -128,11 +133,11 @@ export function oracle(world: World, principal: Principal, now: Date): Sight {
     objects[name].set(id, new Set([...(current ?? []), ...fields]));
   };
 
-  if (!identity.valid) return { identity, objects, granted };
-  const context: SightContext = { world, identity, now, see, grant };
+  if (!identity.valid) return { identity, now, objects, granted };
+  const context: SightContext = { world, identity, now, see, grant, sees: (name, id) => objects[name].has(id) };
   coreSight(context);
   for (const domainSight of DOMAIN_SIGHTS) domainSight(context);
-  return { identity, objects, granted };
+  return { identity, now, objects, granted };
 }
 
 /** What a domain's rules get to work with: the world, who is looking, when, and how to record what it sees. */
@@ -144,10 +149,12 @@ export interface SightContext {
   see(subject: Subject, id: string, fields: readonly string[]): void;
   /** The viewer's rules grant these fields on some object of `subject` (see Sight.granted). */
   grant(subject: Subject, fields: readonly string[]): void;
+  /** Whether the viewer sees object `id` of `subject` by the rules applied so far (the core's, then earlier domains'). */
+  sees(subject: Subject, id: string): boolean;
 }
 
 /** The rules of the later issues' subjects, one function per domain, each applied to every valid viewer. */
-const DOMAIN_SIGHTS: ((context: SightContext) => void)[] = [];
+const DOMAIN_SIGHTS: ((context: SightContext) => void)[] = [disclosureSight];
 
 /** The rules of issue 2 (cases, vendors, contact, advisories, organizations) and of the public list. */
 function coreSight({ world, identity, now, see, grant }: SightContext): void {

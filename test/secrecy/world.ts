@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { Advisory, AdvisoryStatus } from '../../src/advisories/advisory.entity';
+import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { Case, CaseState, CaseTransition, CaseVendor, CaseVendorStatus } from '../../src/cases/case.entity';
 import { hashSecret } from '../../src/context/authentication';
 import { ContactAttempt, ContactChannel, ContactOutcome } from '../../src/contact/contact-attempt.entity';
@@ -8,7 +9,9 @@ import { ApiKey } from '../../src/organizations/api-key.entity';
 import { Organization, OrganizationKind } from '../../src/organizations/organization.entity';
 import { User, UserRole } from '../../src/organizations/user.entity';
 import { UnreachableDeclaration, UnreachableListing, UnreachableStatus } from '../../src/unreachable/unreachable.entity';
+import { DisclosureFeedback, DisclosureGrant, DisclosureGrantRecipient } from '../../src/disclosure/disclosure-grant.entity';
 import { ContactPoint, ContactPointKind, Product, Vendor } from '../../src/vendors/vendor.entity';
+import { buildDisclosure, disclosurePlanArbitrary, DisclosureTables, emptyDisclosureTables } from './disclosure';
 
 /**
  * A world as plain data: one array of rows per table, with the columns the oracle reasons about. The rows are
@@ -53,7 +56,7 @@ export interface ListingRow {
   productVersions: string | null; stageTwoPublishedAt: Date | null; contactEstablishedAt: Date | null; withdrawn: boolean; createdAt: Date; updatedAt: Date;
 }
 
-export interface World {
+export interface World extends DisclosureTables {
   organizations: OrganizationRow[];
   users: UserRow[];
   apiKeys: ApiKeyRow[];
@@ -84,6 +87,11 @@ export const WORLD_TABLES: { key: keyof World; entity: EntityTarget<ObjectLitera
   { key: 'advisories', entity: Advisory },
   { key: 'declarations', entity: UnreachableDeclaration },
   { key: 'listings', entity: UnreachableListing },
+  { key: 'grants', entity: DisclosureGrant },
+  { key: 'grantRecipients', entity: DisclosureGrantRecipient },
+  { key: 'disclosureFeedback', entity: DisclosureFeedback },
+  // Also empties the log between worlds, so entries the suite's reads appended to one world never reach the next.
+  { key: 'auditEntries', entity: AuditEntry },
 ];
 
 /** Every column of every world row, read back through the entities (used on the demo world). */
@@ -267,6 +275,7 @@ export type ListingPlan = typeof listingPlansArbitrary extends fc.Arbitrary<(inf
  */
 export const extensionPlanArbitrary = fc.record({
   listings: listingPlansArbitrary,
+  disclosure: disclosurePlanArbitrary,
 });
 export type ExtensionPlan = typeof extensionPlanArbitrary extends fc.Arbitrary<infer T> ? T : never;
 export type WorldPlan = (typeof worldPlanArbitrary extends fc.Arbitrary<infer T> ? T : never) & Partial<ExtensionPlan>;
@@ -292,7 +301,7 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
     return `5ec2e7a1-0000-4000-8000-${hex}`;
   };
   const at = (msFromEpoch: number) => new Date(epoch.getTime() + msFromEpoch);
-  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [] };
+  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [], ...emptyDisclosureTables() };
   const pick = <T>(items: T[], index: number): T => items[index % items.length];
 
   const organization = (kind: OrganizationKind) => {
@@ -407,6 +416,8 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
       contactEstablishedAt, withdrawn: listingPlan.withdrawn, createdAt: new Date(stageOne.getTime() - 2 * DAY), updatedAt: new Date(stageOne.getTime() - 2 * DAY),
     });
   }
+
+  if (plan.disclosure) buildDisclosure(world, plan.disclosure, { id, text, marker, at, organization, user, apiKeySecret, hashSecret }, publicationTimes);
 
   const principals: Principal[] = [
     { kind: 'anonymous' },

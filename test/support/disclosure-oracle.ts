@@ -57,7 +57,8 @@ export interface OracleWorld {
 
 export interface OracleViewer {
   organizationId: string;
-  userId: string;
+  /** Null for an organization API key: it acts for the organization, so it is never a named (RED) recipient. */
+  userId: string | null;
 }
 
 function isPublic(advisory: OracleAdvisory, now: Date): boolean {
@@ -68,7 +69,7 @@ function grantReaches(grant: OracleGrant, viewer: OracleViewer, now: Date): bool
   if (grant.organizationId !== viewer.organizationId || grant.revoked) return false;
   if (now.getTime() < grant.startsAt.getTime()) return false;
   if (grant.endsAt && now.getTime() >= grant.endsAt.getTime()) return false;
-  return grant.tlp !== 'RED' || grant.recipientUserIds.includes(viewer.userId);
+  return grant.tlp !== 'RED' || (viewer.userId !== null && grant.recipientUserIds.includes(viewer.userId));
 }
 
 /** The grants the viewer lists at `now`: those reaching it, on advisories not yet public. */
@@ -86,19 +87,23 @@ function fieldValue(advisory: OracleAdvisory, field: OracleField): unknown {
   return advisory.text[field];
 }
 
+/**
+ * The fields of an advisory that is not public at `now` which the viewer's live grants give it (id, title, status
+ * and the granted sections), or null when no grant reaches it.
+ */
+export function grantedAdvisoryFields(world: OracleWorld, viewer: OracleViewer, now: Date, advisoryId: string): OracleField[] | null {
+  const reaching = world.grants.filter((grant) => grant.advisoryId === advisoryId && grantReaches(grant, viewer, now));
+  if (reaching.length === 0) return null;
+  const sections = new Set(reaching.flatMap((grant) => grant.sections));
+  return [...ALWAYS_SHOWN_TO_GRANTEES, ...[...sections].flatMap((section) => SECTION_TEXT[section] as OracleField[])];
+}
+
 /** The advisory as the viewer receives it at `now`, with null for every field it may not read; null if it does not exist for the viewer. */
 export function expectedAdvisory(world: OracleWorld, viewer: OracleViewer, now: Date, advisoryId: string): Record<OracleField, unknown> | null {
   const advisory = world.advisories.find((candidate) => candidate.id === advisoryId);
   if (!advisory) return null;
-  let shown: OracleField[];
-  if (isPublic(advisory, now)) {
-    shown = PUBLIC_FIELDS;
-  } else {
-    const reaching = world.grants.filter((grant) => grant.advisoryId === advisoryId && grantReaches(grant, viewer, now));
-    if (reaching.length === 0) return null;
-    const sections = new Set(reaching.flatMap((grant) => grant.sections));
-    shown = [...ALWAYS_SHOWN_TO_GRANTEES, ...[...sections].flatMap((section) => SECTION_TEXT[section] as OracleField[])];
-  }
+  const shown = isPublic(advisory, now) ? PUBLIC_FIELDS : grantedAdvisoryFields(world, viewer, now, advisoryId);
+  if (shown === null) return null;
   const view = {} as Record<OracleField, unknown>;
   for (const field of ORACLE_FIELDS) view[field] = shown.includes(field) ? fieldValue(advisory, field) : null;
   return view;

@@ -93,8 +93,10 @@ describe('CASL in memory and the SQL translation agree', () => {
       const loaded = query ? await loadAccessible(ctx, entity, query) : [];
       const columns = metadata.columns.map((column) => column.propertyName);
       for (const masked of loaded) {
-        const object = objects.get(masked.id as string)!;
-        const original = rows.find((row) => row.id === masked.id)!;
+        const object = objects.get(masked.id as string);
+        const original = rows.find((row) => row.id === masked.id);
+        // Log entries this very check appended (a vendor reading an embargoed advisory is audited) are not in the world.
+        if (!object || !original) continue;
         const permitted = new Set(permittedFieldsOf(ctx.ability, 'read', object, { fieldsFrom: (rule) => rule.fields ?? columns }));
         for (const column of Object.keys(original)) {
           if (!(column in masked)) continue;

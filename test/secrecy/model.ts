@@ -1,5 +1,6 @@
 import { getNamedType, GraphQLObjectType, GraphQLSchema, isLeafType, isNonNullType, isObjectType } from 'graphql';
 import { ORACLE_FIELDS, readable, Sight, Subject, SUBJECTS } from './oracle';
+import { CASE_COMMITTEE_RELATIONS, COMMITTEE_TYPE_MODELS, committeeTables } from './committee';
 import type { World } from './world';
 
 /**
@@ -50,6 +51,7 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
       },
       transitions: { target: 'CaseTransition', shape: 'many', related: (world, row) => rows(world.transitions.filter((item) => item.caseId === row.id)) },
       advisory: { target: 'Advisory', shape: 'one', related: (world, row) => rows(world.advisories.filter((item) => item.caseId === row.id)) },
+      ...CASE_COMMITTEE_RELATIONS,
     },
   },
   CaseVendor: {
@@ -96,6 +98,7 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
       contactEstablished: (row, canRead) => canRead('contactEstablishedAt') && row.contactEstablishedAt !== null,
     },
   },
+  ...COMMITTEE_TYPE_MODELS,
 };
 
 /**
@@ -107,23 +110,21 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
 export const PENDING_FIELDS = [
   'Advisory.workarounds', 'Advisory.severity', 'Advisory.revision', 'Advisory.revisedAt', 'Advisory.pendingRevision', 'Advisory.revisions',
   'Advisory.credits', 'Advisory.vendorStatuses', 'Advisory.products', 'Advisory.changedSinceLastRead', 'Advisory.disclosureGrants',
-  'AdvisoryPendingRevision (the whole type)', 'AdvisoryProductDraft (the whole type)', 'Case.committeeReferrals', 'Case.unreachableDeclarations',
-  'CommitteeReferral (the whole type)', 'UnreachableDeclaration (the whole type)', 'UnreachableListing (the whole type)', 'ListingTip (the whole type)',
-  'UnreachableEvent (the whole type)', 'CommitteeVote (the whole type)', 'CommitteeConflict (the whole type)', 'AdvisoryRevision (the whole type)',
+  'AdvisoryPendingRevision (the whole type)', 'AdvisoryProductDraft (the whole type)', 'AdvisoryRevision (the whole type)',
   'AdvisoryCredit (the whole type)', 'AdvisoryVendorStatus (the whole type)', 'AdvisoryProduct (the whole type)', 'DisclosureGrant (the whole type)',
   'DisclosureFeedback (the whole type)', 'AuditEntry (the whole type)', 'EmbargoReader (the whole type)',
-  'DisclosureStatistics (the whole type)', 'DisclosureFeedbackReceipt (the whole type)', 'TipReceipt (the whole type)',
+  'DisclosureStatistics (the whole type)', 'DisclosureFeedbackReceipt (the whole type)',
 ];
 
 /** Object types that are wrappers, not world objects: connections, edges, page info, the viewer payload. */
-const WRAPPER_TYPES = /Connection$|Edge$|^PageInfo$|^ViewerInfo$|^CreatedApiKeyPayload$|^Query$|^Mutation$/;
+const WRAPPER_TYPES = /Connection$|Edge$|^PageInfo$|^ViewerInfo$|^CreatedApiKeyPayload$|^TipReceipt$|^Query$|^Mutation$/;
 
 export function worldRows(world: World): Record<Subject, Map<string, Row>> {
   const tables: Record<Subject, Row[]> = {
     Organization: rows(world.organizations), User: rows(world.users), ApiKey: rows(world.apiKeys), Vendor: rows(world.vendors),
     Product: rows(world.products), ContactPoint: rows(world.contactPoints), Case: rows(world.cases), CaseVendor: rows(world.caseVendors),
     CaseTransition: rows(world.transitions), ContactAttempt: rows(world.contactAttempts), Advisory: rows(world.advisories),
-    UnreachableDeveloperEntry: rows(world.listings),
+    UnreachableDeveloperEntry: rows(world.listings), ...committeeTables(world),
   };
   return Object.fromEntries(SUBJECTS.map((name) => [name, new Map(tables[name].map((row) => [row.id, row]))])) as Record<Subject, Map<string, Row>>;
 }

@@ -9,6 +9,7 @@ import { Organization, OrganizationKind } from '../../src/organizations/organiza
 import { User, UserRole } from '../../src/organizations/user.entity';
 import { UnreachableDeclaration, UnreachableListing, UnreachableStatus } from '../../src/unreachable/unreachable.entity';
 import { ContactPoint, ContactPointKind, Product, Vendor } from '../../src/vendors/vendor.entity';
+import { buildCommitteeRows, COMMITTEE_WORLD_TABLES, committeePlanArbitrary, CommitteeTables, emptyCommitteeTables } from './committee';
 
 /**
  * A world as plain data: one array of rows per table, with the columns the oracle reasons about. The rows are
@@ -53,7 +54,7 @@ export interface ListingRow {
   productVersions: string | null; stageTwoPublishedAt: Date | null; contactEstablishedAt: Date | null; withdrawn: boolean; createdAt: Date; updatedAt: Date;
 }
 
-export interface World {
+export interface World extends CommitteeTables {
   organizations: OrganizationRow[];
   users: UserRow[];
   apiKeys: ApiKeyRow[];
@@ -84,6 +85,7 @@ export const WORLD_TABLES: { key: keyof World; entity: EntityTarget<ObjectLitera
   { key: 'advisories', entity: Advisory },
   { key: 'declarations', entity: UnreachableDeclaration },
   { key: 'listings', entity: UnreachableListing },
+  ...COMMITTEE_WORLD_TABLES,
 ];
 
 /** Every column of every world row, read back through the entities (used on the demo world). */
@@ -243,6 +245,18 @@ export const worldPlanArbitrary = fc.record({
   cases: fc.array(casePlan, { minLength: 1, maxLength: 8 }),
 });
 
+const listingTimesArbitrary = fc.record({
+  stageOneOffsetMs: fc.oneof(fc.integer({ min: -30 * DAY, max: 30 * DAY }), fc.integer({ min: -2, max: 2 })),
+  stageTwoAfterMs: fc.option(fc.oneof(fc.integer({ min: 0, max: 30 * DAY }), fc.integer({ min: 0, max: 2 })), { nil: null }),
+});
+/**
+ * Stage 1 public before any instant the suite tests at, stage 2 scheduled at the epoch to the millisecond or up to
+ * 45 days after it: at most test instants the name is public and the product information is still ahead, or
+ * exactly due. Twice as likely as free times, so "stage 2 not yet" is tested in most worlds, not by chance.
+ */
+const scheduledStageTwoArbitrary = fc
+  .record({ stageOneOffsetMs: fc.integer({ min: -120 * DAY, max: -75 * DAY }), stageTwoOffsetMs: fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 45 * DAY })) })
+  .map(({ stageOneOffsetMs, stageTwoOffsetMs }) => ({ stageOneOffsetMs, stageTwoAfterMs: (stageTwoOffsetMs - stageOneOffsetMs) as number | null }));
 /**
  * Entries of the public list of unreachable developers, on some case vendor: stage 1 before, at or after the epoch
  * (to the millisecond), stage 2 some time after it or never, withdrawn (contact came before stage 1) or not. Apart
@@ -250,14 +264,15 @@ export const worldPlanArbitrary = fc.record({
  * replay the worlds they were recorded with.
  */
 export const listingPlansArbitrary = fc.array(
-    fc.record({
-      caseVendor: fc.nat(),
-      stageOneOffsetMs: fc.oneof(fc.integer({ min: -30 * DAY, max: 30 * DAY }), fc.integer({ min: -2, max: 2 })),
-      stageTwoAfterMs: fc.option(fc.oneof(fc.integer({ min: 0, max: 30 * DAY }), fc.integer({ min: 0, max: 2 })), { nil: null }),
-      withdrawn: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
-      contactEstablished: fc.boolean(),
-    }),
-    { maxLength: 3 },
+    fc
+      .record({
+        caseVendor: fc.nat(),
+        times: fc.oneof({ arbitrary: listingTimesArbitrary, weight: 1 }, { arbitrary: scheduledStageTwoArbitrary, weight: 2 }),
+        withdrawn: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
+        contactEstablished: fc.boolean(),
+      })
+      .map(({ times, ...entry }) => ({ ...entry, ...times })),
+    { minLength: 1, maxLength: 3 },
 );
 export type ListingPlan = typeof listingPlansArbitrary extends fc.Arbitrary<(infer T)[]> ? T : never;
 
@@ -267,6 +282,7 @@ export type ListingPlan = typeof listingPlansArbitrary extends fc.Arbitrary<(inf
  */
 export const extensionPlanArbitrary = fc.record({
   listings: listingPlansArbitrary,
+  committee: committeePlanArbitrary,
 });
 export type ExtensionPlan = typeof extensionPlanArbitrary extends fc.Arbitrary<infer T> ? T : never;
 export type WorldPlan = (typeof worldPlanArbitrary extends fc.Arbitrary<infer T> ? T : never) & Partial<ExtensionPlan>;
@@ -292,7 +308,7 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
     return `5ec2e7a1-0000-4000-8000-${hex}`;
   };
   const at = (msFromEpoch: number) => new Date(epoch.getTime() + msFromEpoch);
-  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [] };
+  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [], ...emptyCommitteeTables() };
   const pick = <T>(items: T[], index: number): T => items[index % items.length];
 
   const organization = (kind: OrganizationKind) => {
@@ -407,6 +423,8 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
       contactEstablishedAt, withdrawn: listingPlan.withdrawn, createdAt: new Date(stageOne.getTime() - 2 * DAY), updatedAt: new Date(stageOne.getTime() - 2 * DAY),
     });
   }
+
+  buildCommitteeRows(world, plan.committee, { id, marker, text, at, pick, organization, user });
 
   const principals: Principal[] = [
     { kind: 'anonymous' },

@@ -104,7 +104,7 @@ export const committeePlanArbitrary = fc.record({
   members: fc.array(memberPlan, { maxLength: 2 }),
   unlistedDeclarations: fc.array(fc.record({ caseVendor: fc.nat(), contactEstablished: fc.boolean() }), { maxLength: 2 }),
   eventNotes: fc.boolean(),
-  tips: fc.array(fc.record({ listing: fc.nat(), senderContact: fc.boolean() }), { maxLength: 2 }),
+  tips: fc.array(fc.record({ listing: fc.nat(), senderContact: fc.boolean() }), { minLength: 1, maxLength: 3 }),
   referrals: fc.array(referralPlan, { minLength: 1, maxLength: 3 }),
 });
 export type CommitteePlan = typeof committeePlanArbitrary extends fc.Arbitrary<infer T> ? T : never;

@@ -24,6 +24,7 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { newId } from '../../src/common/columns';
 import { CommitteeConflict, CommitteeDecision, CommitteeReferral, CommitteeVote, ReferralStatus, VoteChoice } from '../../src/committee/committee.entity';
 import { Exploitation, PublicValueAdded, SupplierInvolvement } from '../../src/committee/ssvc';
+import { ContactOutcome } from '../../src/contact/contact-attempt.entity';
 import { OrganizationKind } from '../../src/organizations/organization.entity';
 import { UserRole } from '../../src/organizations/user.entity';
 import { ListingTip, UnreachableDeclaration, UnreachableEvent, UnreachableEventKind, UnreachableStatus } from '../../src/unreachable/unreachable.entity';
@@ -160,6 +161,10 @@ export function buildCommitteeRows(world: World, plan: CommitteePlan | undefined
       });
     });
     declaration.eventCount = steps.length;
+    if (declaration.contactEstablishedAt) {
+      const attempts = world.contactAttempts.filter((attempt) => attempt.caseVendorId === declaration.caseVendorId);
+      declaration.contactAttemptId = (attempts.find((attempt) => attempt.outcome === ContactOutcome.REPLIED) ?? attempts[0])?.id ?? null;
+    }
   }
 
   for (const tip of plan.tips) {

@@ -40,7 +40,7 @@ export class UnreachableDeclaration {
   @JoinColumn({ name: 'caseId' })
   case?: Case;
 
-  @Field(() => ID)
+  /** Exposed through UnreachableDeclarationResolver.caseVendorId, under the vendor row's own read rule. */
   @ReferenceColumn()
   caseVendorId!: string;
 

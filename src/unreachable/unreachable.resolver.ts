@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../authorization/access';
-import { Case } from '../cases/case.entity';
+import { Case, CaseVendor } from '../cases/case.entity';
 import { Connection, PageArgs } from '../common/connection';
 import { ContactAttempt } from '../contact/contact-attempt.entity';
 import type { RequestContext } from '../context/request-context';
@@ -84,6 +84,16 @@ export class UnreachableResolver {
 
 @Resolver(() => UnreachableDeclaration)
 export class UnreachableDeclarationResolver {
+  /**
+   * The id of a row the committee may not see (the access table keeps vendor rows from it) must not reach it, so the
+   * id is given only to viewers who may read that vendor row.
+   */
+  @FieldResolver(() => ID, { nullable: true, description: 'Role-dependent: the vendor on the case; null when the viewer may not see that vendor row.' })
+  async caseVendorId(@Root() root: UnreachableDeclaration, @Ctx() ctx: RequestContext): Promise<string | null> {
+    const caseVendor = await ctx.loaders.byId(CaseVendor).load(root.caseVendorId);
+    return caseVendor?.id ?? null;
+  }
+
   @FieldResolver(() => Case, { nullable: true })
   case(@Root() root: UnreachableDeclaration, @Ctx() ctx: RequestContext) {
     return ctx.loaders.byId(Case).load(root.caseId);

@@ -1,5 +1,6 @@
 import { getNamedType, GraphQLObjectType, GraphQLSchema, isLeafType, isNonNullType, isObjectType } from 'graphql';
 import { ORACLE_FIELDS, readable, Sight, Subject, SUBJECTS } from './oracle';
+import { CASE_COMMITTEE_RELATIONS, COMMITTEE_TYPE_MODELS, committeeTables } from './committee';
 import { ADVISORY_DISCLOSURE_COMPUTED, ADVISORY_DISCLOSURE_RELATIONS, DISCLOSURE_TYPE_MODELS, disclosureWorldRows } from './disclosure';
 import type { World } from './world';
 
@@ -51,6 +52,7 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
       },
       transitions: { target: 'CaseTransition', shape: 'many', related: (world, row) => rows(world.transitions.filter((item) => item.caseId === row.id)) },
       advisory: { target: 'Advisory', shape: 'one', related: (world, row) => rows(world.advisories.filter((item) => item.caseId === row.id)) },
+      ...CASE_COMMITTEE_RELATIONS,
     },
   },
   CaseVendor: {
@@ -100,6 +102,7 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
     },
   },
   ...DISCLOSURE_TYPE_MODELS,
+  ...COMMITTEE_TYPE_MODELS,
 };
 
 /**
@@ -111,15 +114,12 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
 export const PENDING_FIELDS = [
   'Advisory.workarounds', 'Advisory.severity', 'Advisory.revision', 'Advisory.revisedAt', 'Advisory.pendingRevision', 'Advisory.revisions',
   'Advisory.credits', 'Advisory.vendorStatuses', 'Advisory.products',
-  'AdvisoryPendingRevision (the whole type)', 'AdvisoryProductDraft (the whole type)', 'Case.committeeReferrals', 'Case.unreachableDeclarations',
-  'CommitteeReferral (the whole type)', 'UnreachableDeclaration (the whole type)', 'UnreachableListing (the whole type)', 'ListingTip (the whole type)',
-  'UnreachableEvent (the whole type)', 'CommitteeVote (the whole type)', 'CommitteeConflict (the whole type)', 'AdvisoryRevision (the whole type)',
+  'AdvisoryPendingRevision (the whole type)', 'AdvisoryProductDraft (the whole type)', 'AdvisoryRevision (the whole type)',
   'AdvisoryCredit (the whole type)', 'AdvisoryVendorStatus (the whole type)', 'AdvisoryProduct (the whole type)',
-  'TipReceipt (the whole type)',
 ];
 
 /** Object types that are wrappers, not world objects: connections, edges, page info, the viewer payload. */
-const WRAPPER_TYPES = /Connection$|Edge$|^PageInfo$|^ViewerInfo$|^CreatedApiKeyPayload$|^Query$|^Mutation$/;
+const WRAPPER_TYPES = /Connection$|Edge$|^PageInfo$|^ViewerInfo$|^CreatedApiKeyPayload$|^TipReceipt$|^Query$|^Mutation$/;
 
 export function worldRows(world: World): Record<Subject, Map<string, Row>> {
   const tables: Record<Subject, Row[]> = {
@@ -128,6 +128,7 @@ export function worldRows(world: World): Record<Subject, Map<string, Row>> {
     CaseTransition: rows(world.transitions), ContactAttempt: rows(world.contactAttempts), Advisory: rows(world.advisories),
     UnreachableDeveloperEntry: rows(world.listings),
     ...disclosureWorldRows(world),
+    ...committeeTables(world),
   };
   return Object.fromEntries(SUBJECTS.map((name) => [name, new Map(tables[name].map((row) => [row.id, row]))])) as Record<Subject, Map<string, Row>>;
 }

@@ -30,11 +30,12 @@ import { AdvisoryStatus } from '../../src/advisories/advisory.entity';
 import { CaseState, CaseVendorStatus } from '../../src/cases/case.entity';
 import { OrganizationKind } from '../../src/organizations/organization.entity';
 import { UserRole } from '../../src/organizations/user.entity';
+import { COMMITTEE_ORACLE_FIELDS, committeeSight, CommitteeSubject } from './committee';
 import { DISCLOSURE_ORACLE_FIELDS, disclosureSight, DisclosureSubject } from './disclosure';
 import type { Principal, World } from './world';
 
 export type Subject = 'Organization' | 'User' | 'ApiKey' | 'Vendor' | 'Product' | 'ContactPoint' | 'Case' | 'CaseVendor' | 'CaseTransition' | 'ContactAttempt' | 'Advisory' | 'UnreachableDeveloperEntry'
-  | DisclosureSubject;
+  | DisclosureSubject | CommitteeSubject;
 
 /** The fields each subject exposes, as the oracle knows them (a test checks this against the schema). */
 export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
@@ -58,6 +59,7 @@ export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
   // The columns of a list entry (world.listings) that the public entry shows, directly or computed (see model.ts).
   UnreachableDeveloperEntry: ['id', 'caseReference', 'vendorName', 'stageOnePublishedAt', 'contactEstablishedAt', 'productName', 'productVersions', 'stageTwoPublishedAt'],
   ...DISCLOSURE_ORACLE_FIELDS,
+  ...COMMITTEE_ORACLE_FIELDS,
 };
 export const SUBJECTS = Object.keys(ORACLE_FIELDS) as Subject[];
 /** Subjects coordinator staff see in full (the public list is a public view for everyone). */
@@ -154,7 +156,7 @@ export interface SightContext {
 }
 
 /** The rules of the later issues' subjects, one function per domain, each applied to every valid viewer. */
-const DOMAIN_SIGHTS: ((context: SightContext) => void)[] = [disclosureSight];
+const DOMAIN_SIGHTS: ((context: SightContext) => void)[] = [disclosureSight, committeeSight];
 
 /** The rules of issue 2 (cases, vendors, contact, advisories, organizations) and of the public list. */
 function coreSight({ world, identity, now, see, grant }: SightContext): void {

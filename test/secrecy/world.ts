@@ -11,6 +11,7 @@ import { User, UserRole } from '../../src/organizations/user.entity';
 import { UnreachableDeclaration, UnreachableListing, UnreachableStatus } from '../../src/unreachable/unreachable.entity';
 import { DisclosureFeedback, DisclosureGrant, DisclosureGrantRecipient } from '../../src/disclosure/disclosure-grant.entity';
 import { ContactPoint, ContactPointKind, Product, Vendor } from '../../src/vendors/vendor.entity';
+import { buildCommitteeRows, COMMITTEE_WORLD_TABLES, committeePlanArbitrary, CommitteeTables, emptyCommitteeTables } from './committee';
 import { buildDisclosure, disclosurePlanArbitrary, DisclosureTables, emptyDisclosureTables } from './disclosure';
 
 /**
@@ -56,7 +57,7 @@ export interface ListingRow {
   productVersions: string | null; stageTwoPublishedAt: Date | null; contactEstablishedAt: Date | null; withdrawn: boolean; createdAt: Date; updatedAt: Date;
 }
 
-export interface World extends DisclosureTables {
+export interface World extends DisclosureTables, CommitteeTables {
   organizations: OrganizationRow[];
   users: UserRow[];
   apiKeys: ApiKeyRow[];
@@ -92,6 +93,7 @@ export const WORLD_TABLES: { key: keyof World; entity: EntityTarget<ObjectLitera
   { key: 'disclosureFeedback', entity: DisclosureFeedback },
   // Also empties the log between worlds, so entries the suite's reads appended to one world never reach the next.
   { key: 'auditEntries', entity: AuditEntry },
+  ...COMMITTEE_WORLD_TABLES,
 ];
 
 /** Every column of every world row, read back through the entities (used on the demo world). */
@@ -255,6 +257,18 @@ export const worldPlanArbitrary = fc.record({
   cases: fc.array(casePlan, { minLength: 1, maxLength: 8 }),
 });
 
+const listingTimesArbitrary = fc.record({
+  stageOneOffsetMs: fc.oneof(fc.integer({ min: -30 * DAY, max: 30 * DAY }), fc.integer({ min: -2, max: 2 })),
+  stageTwoAfterMs: fc.option(fc.oneof(fc.integer({ min: 0, max: 30 * DAY }), fc.integer({ min: 0, max: 2 })), { nil: null }),
+});
+/**
+ * Stage 1 public before any instant the suite tests at, stage 2 scheduled at the epoch to the millisecond or up to
+ * 45 days after it: at most test instants the name is public and the product information is still ahead, or
+ * exactly due. Twice as likely as free times, so "stage 2 not yet" is tested in most worlds, not by chance.
+ */
+const scheduledStageTwoArbitrary = fc
+  .record({ stageOneOffsetMs: fc.integer({ min: -120 * DAY, max: -75 * DAY }), stageTwoOffsetMs: fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 45 * DAY })) })
+  .map(({ stageOneOffsetMs, stageTwoOffsetMs }) => ({ stageOneOffsetMs, stageTwoAfterMs: (stageTwoOffsetMs - stageOneOffsetMs) as number | null }));
 /**
  * Entries of the public list of unreachable developers, on some case vendor: stage 1 before, at or after the epoch
  * (to the millisecond), stage 2 some time after it or never, withdrawn (contact came before stage 1) or not. Apart
@@ -262,14 +276,15 @@ export const worldPlanArbitrary = fc.record({
  * replay the worlds they were recorded with.
  */
 export const listingPlansArbitrary = fc.array(
-    fc.record({
-      caseVendor: fc.nat(),
-      stageOneOffsetMs: fc.oneof(fc.integer({ min: -30 * DAY, max: 30 * DAY }), fc.integer({ min: -2, max: 2 })),
-      stageTwoAfterMs: fc.option(fc.oneof(fc.integer({ min: 0, max: 30 * DAY }), fc.integer({ min: 0, max: 2 })), { nil: null }),
-      withdrawn: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
-      contactEstablished: fc.boolean(),
-    }),
-    { maxLength: 3 },
+    fc
+      .record({
+        caseVendor: fc.nat(),
+        times: fc.oneof({ arbitrary: listingTimesArbitrary, weight: 1 }, { arbitrary: scheduledStageTwoArbitrary, weight: 2 }),
+        withdrawn: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
+        contactEstablished: fc.boolean(),
+      })
+      .map(({ times, ...entry }) => ({ ...entry, ...times })),
+    { minLength: 1, maxLength: 3 },
 );
 export type ListingPlan = typeof listingPlansArbitrary extends fc.Arbitrary<(infer T)[]> ? T : never;
 
@@ -280,6 +295,7 @@ export type ListingPlan = typeof listingPlansArbitrary extends fc.Arbitrary<(inf
 export const extensionPlanArbitrary = fc.record({
   listings: listingPlansArbitrary,
   disclosure: disclosurePlanArbitrary,
+  committee: committeePlanArbitrary,
 });
 export type ExtensionPlan = typeof extensionPlanArbitrary extends fc.Arbitrary<infer T> ? T : never;
 export type WorldPlan = (typeof worldPlanArbitrary extends fc.Arbitrary<infer T> ? T : never) & Partial<ExtensionPlan>;
@@ -305,7 +321,7 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
     return `5ec2e7a1-0000-4000-8000-${hex}`;
   };
   const at = (msFromEpoch: number) => new Date(epoch.getTime() + msFromEpoch);
-  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [], ...emptyDisclosureTables() };
+  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [], ...emptyDisclosureTables(), ...emptyCommitteeTables() };
   const pick = <T>(items: T[], index: number): T => items[index % items.length];
 
   const organization = (kind: OrganizationKind) => {
@@ -422,6 +438,7 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
   }
 
   if (plan.disclosure) buildDisclosure(world, plan.disclosure, { id, text, marker, at, organization, user, apiKeySecret, hashSecret }, publicationTimes);
+  buildCommitteeRows(world, plan.committee, { id, marker, text, at, pick, organization, user });
 
   const principals: Principal[] = [
     { kind: 'anonymous' },

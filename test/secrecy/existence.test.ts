@@ -5,6 +5,8 @@ import { getSchema } from '../../src/schema';
 import { UnreachableDeclaration, UnreachableListing } from '../../src/unreachable/unreachable.entity';
 import { createHarness, Harness, Persona } from '../support/harness';
 import { oracle, Sight, Subject } from './oracle';
+import { publicationRows } from './publication';
+import { PUBLICATION_WAYS } from './publication-operations';
 import { loadWorld, Principal, World } from './world';
 
 /** Building a server on a fresh database with the demo world takes seconds on a busy MariaDB. */
@@ -101,6 +103,7 @@ const WAYS: Way[] = [
     query: 'mutation($v: ID!) { submitReport(input: { title: "Probe", description: "A probing report.", affectedProducts: "x", finderConsentToName: false, receiverOrganizationId: $v }) { id } }',
     variables: (v) => ({ v }),
   },
+  ...PUBLICATION_WAYS,
 ];
 
 /** Mutations that name no existing object. */
@@ -111,9 +114,9 @@ const NO_TARGET = ['createOrganization', 'createVendor'];
  * say who may see the object) and remove them from this list.
  */
 const PENDING_MUTATIONS = [
-  'publishAdvisoryRevision', 'discardAdvisoryRevision', 'addAdvisoryCredit', 'respondToAdvisoryCredit', 'removeAdvisoryCredit', 'referCaseToCommittee',
+  'referCaseToCommittee',
   'declareConflictOfInterest', 'castCommitteeVote', 'decideCommitteeReferral', 'publishUnableToCoordinate', 'grantDisclosure', 'changeDisclosureGrant',
-  'revokeDisclosureGrant', 'acknowledgeDisclosureGrant', 'sendDisclosureFeedback', 'rescheduleAdvisoryPublication',
+  'revokeDisclosureGrant', 'acknowledgeDisclosureGrant', 'sendDisclosureFeedback',
   'declareVendorUnreachable', 'publishListingStageOne', 'publishListingStageTwo',
 ];
 
@@ -183,6 +186,7 @@ describe('existence: a hidden object answers exactly like one that does not exis
       Case: world.cases, Advisory: world.advisories, Vendor: world.vendors, CaseVendor: world.caseVendors, ContactAttempt: world.contactAttempts,
       User: world.users, ApiKey: world.apiKeys, Organization: world.organizations, Product: world.products, ContactPoint: world.contactPoints, CaseTransition: world.transitions,
       UnreachableDeveloperEntry: world.listings,
+      ...publicationRows(world),
     }[way.subject] as { id: string; reference?: string }[];
     const hidden = rows.filter((row) => !sight.objects[way.subject].has(row.id) && (way.only?.(row, sight, world) ?? true));
     // Mutations: the first and the last hidden object, to keep the matrix affordable; lookups: all of them.

@@ -24,15 +24,18 @@
  *   reference, the vendor name, the date listed and, once reached, the date contact was established; the product
  *   name and versions (and when they were added) only once the stage-2 time has come. An entry whose time is in the
  *   future is invisible, exactly as if it did not exist.
+ * - Issue 5's publication (revisions, credits, published vendor statuses, products, staged edits): publication.ts.
  * A viewer whose credentials are bad (inactive user, revoked key, unknown) is refused, never served the public view.
  */
 import { AdvisoryStatus } from '../../src/advisories/advisory.entity';
 import { CaseState, CaseVendorStatus } from '../../src/cases/case.entity';
 import { OrganizationKind } from '../../src/organizations/organization.entity';
 import { UserRole } from '../../src/organizations/user.entity';
+import { ADVISORY_PUBLICATION_FIELDS, PUBLICATION_FIELDS, PublicationSubject, publicationSight } from './publication';
 import type { Principal, World } from './world';
 
-export type Subject = 'Organization' | 'User' | 'ApiKey' | 'Vendor' | 'Product' | 'ContactPoint' | 'Case' | 'CaseVendor' | 'CaseTransition' | 'ContactAttempt' | 'Advisory' | 'UnreachableDeveloperEntry';
+export type Subject = 'Organization' | 'User' | 'ApiKey' | 'Vendor' | 'Product' | 'ContactPoint' | 'Case' | 'CaseVendor' | 'CaseTransition' | 'ContactAttempt' | 'Advisory' | 'UnreachableDeveloperEntry'
+  | PublicationSubject;
 
 /** The fields each subject exposes, as the oracle knows them (a test checks this against the schema). */
 export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
@@ -52,9 +55,11 @@ export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
   Advisory: [
     'id', 'identifier', 'title', 'overview', 'affectedProducts', 'impact', 'solution', 'vendorStatements', 'cvssV3Vector', 'cvssV4Vector', 'cweId',
     'cveIds', 'status', 'publishedAt', 'unableToCoordinate', 'coordinatorVerification', 'internalNotes', 'createdAt', 'updatedAt',
+    ...ADVISORY_PUBLICATION_FIELDS,
   ],
   // The columns of a list entry (world.listings) that the public entry shows, directly or computed (see model.ts).
   UnreachableDeveloperEntry: ['id', 'caseReference', 'vendorName', 'stageOnePublishedAt', 'contactEstablishedAt', 'productName', 'productVersions', 'stageTwoPublishedAt'],
+  ...PUBLICATION_FIELDS,
 };
 export const SUBJECTS = Object.keys(ORACLE_FIELDS) as Subject[];
 /** Subjects coordinator staff see in full (the public list is a public view for everyone). */
@@ -67,7 +72,8 @@ const CASE_OF_VENDOR = [...CASE_VULNERABILITY_AND_ANALYSIS, 'finderConsentToName
 const CASE_HELD_BY_RECEIVER = ORACLE_FIELDS.Case.filter((field) => field !== 'coordinatorNotes');
 const TRANSITION_HISTORY = ['id', 'fromState', 'toState', 'at'];
 const ATTEMPT_OF_VENDOR = ORACLE_FIELDS.ContactAttempt.filter((field) => field !== 'notes');
-const ADVISORY_OF_PUBLIC = ORACLE_FIELDS.Advisory.filter((field) => field !== 'internalNotes');
+// Staged edits (issue 5) are coordinator staff's alone, like the internal notes.
+const ADVISORY_OF_PUBLIC = ORACLE_FIELDS.Advisory.filter((field) => field !== 'internalNotes' && field !== 'pendingRevision');
 const ADVISORY_DRAFT_OF_VENDOR = ADVISORY_OF_PUBLIC.filter((field) => field !== 'vendorStatements');
 const LISTED_ENTRY = ['id', 'caseReference', 'vendorName', 'stageOnePublishedAt', 'contactEstablishedAt'];
 const LISTED_PRODUCT = ['productName', 'productVersions', 'stageTwoPublishedAt'];
@@ -109,6 +115,8 @@ export function identify(world: World, principal: Principal): Identity {
 /** What a viewer sees: for each subject, the visible objects by id with the fields readable on each. */
 export interface Sight {
   identity: Identity;
+  /** The instant the sight is for. */
+  now: Date;
   objects: Record<Subject, Map<string, ReadonlySet<string>>>;
   /**
    * Fields the viewer's rules grant on some object of the subject, whatever the world holds. Empty when the viewer
@@ -128,11 +136,11 @@ export function oracle(world: World, principal: Principal, now: Date): Sight {
     objects[name].set(id, new Set([...(current ?? []), ...fields]));
   };
 
-  if (!identity.valid) return { identity, objects, granted };
+  if (!identity.valid) return { identity, now, objects, granted };
   const context: SightContext = { world, identity, now, see, grant };
   coreSight(context);
   for (const domainSight of DOMAIN_SIGHTS) domainSight(context);
-  return { identity, objects, granted };
+  return { identity, now, objects, granted };
 }
 
 /** What a domain's rules get to work with: the world, who is looking, when, and how to record what it sees. */
@@ -148,6 +156,7 @@ export interface SightContext {
 
 /** The rules of the later issues' subjects, one function per domain, each applied to every valid viewer. */
 const DOMAIN_SIGHTS: ((context: SightContext) => void)[] = [];
+DOMAIN_SIGHTS.push(publicationSight);
 
 /** The rules of issue 2 (cases, vendors, contact, advisories, organizations) and of the public list. */
 function coreSight({ world, identity, now, see, grant }: SightContext): void {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLSchema } from 'graphql';
 import { readable, Sight, Subject } from './oracle';
 import { ResponseChecker, Row, selectionFor, TYPE_MODELS, worldRows } from './model';
+import { publicationOperations } from './publication-operations';
 import type { HttpAnswer } from './support';
 import type { World } from './world';
 
@@ -19,10 +20,11 @@ export interface Operation {
 }
 
 /** Root fields the suite queries. A test fails when the schema has a Query field that is not listed here. */
-export const COVERED_ROOT_FIELDS = ['viewer', 'cases', 'case', 'caseByReference', 'advisories', 'advisory', 'vendors', 'vendor', 'organizations', 'users', 'apiKeys', 'unreachableDevelopers', 'unreachableDeveloper'];
+export const COVERED_ROOT_FIELDS = ['viewer', 'cases', 'case', 'caseByReference', 'advisories', 'advisory', 'vendors', 'vendor', 'organizations', 'users', 'apiKeys', 'unreachableDevelopers', 'unreachableDeveloper',
+  'searchAdvisories', 'unableToCoordinateAdvisories', 'myAdvisoryCredits'];
 /** Root fields of issues 3, 4 and 5 the suite does not query yet (see PENDING_FIELDS in model.ts). */
 export const PENDING_ROOT_FIELDS = [
-  'searchAdvisories', 'unableToCoordinateAdvisories', 'myAdvisoryCredits', 'auditEntries', 'embargoReaders', 'committeeReferrals', 'committeeReferral',
+  'auditEntries', 'embargoReaders', 'committeeReferrals', 'committeeReferral',
   'disclosureGrants', 'disclosureGrant', 'unreachableDeclarations', 'unreachableDeclaration', 'statistics',
 ];
 const AUTHENTICATED_ROOTS = new Set(['cases', 'case', 'caseByReference', 'vendors', 'vendor', 'organizations', 'users', 'apiKeys']);
@@ -47,6 +49,7 @@ export interface OperationKit {
 
 /** The operations of the later issues' root fields, one function per domain. */
 const DOMAIN_OPERATIONS: ((kit: OperationKit) => Operation[])[] = [];
+DOMAIN_OPERATIONS.push(publicationOperations);
 
 export interface ListFilter {
   label: string;

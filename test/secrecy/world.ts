@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { Advisory, AdvisoryStatus } from '../../src/advisories/advisory.entity';
+import { Advisory, AdvisoryPendingRevision, AdvisorySeverity, AdvisoryStatus } from '../../src/advisories/advisory.entity';
+import { AdvisoryCredit, AdvisoryProduct, AdvisoryRevision, AdvisoryVendorStatus } from '../../src/advisories/advisory-publication.entity';
 import { Case, CaseState, CaseTransition, CaseVendor, CaseVendorStatus } from '../../src/cases/case.entity';
 import { hashSecret } from '../../src/context/authentication';
 import { ContactAttempt, ContactChannel, ContactOutcome } from '../../src/contact/contact-attempt.entity';
@@ -9,6 +10,7 @@ import { Organization, OrganizationKind } from '../../src/organizations/organiza
 import { User, UserRole } from '../../src/organizations/user.entity';
 import { UnreachableDeclaration, UnreachableListing, UnreachableStatus } from '../../src/unreachable/unreachable.entity';
 import { ContactPoint, ContactPointKind, Product, Vendor } from '../../src/vendors/vendor.entity';
+import { AdvisoryCreditRow, AdvisoryProductRow, AdvisoryRevisionRow, AdvisoryVendorStatusRow, buildPublication, publicationPlanArbitrary } from './publication';
 
 /**
  * A world as plain data: one array of rows per table, with the columns the oracle reasons about. The rows are
@@ -40,6 +42,7 @@ export interface AdvisoryRow {
   impact: string | null; solution: string | null; vendorStatements: string | null; cvssV3Vector: string | null; cvssV4Vector: string | null;
   cweId: string | null; cveIds: string[]; status: AdvisoryStatus; publishedAt: Date | null; unableToCoordinate: boolean;
   coordinatorVerification: string | null; internalNotes: string | null; createdAt: Date; updatedAt: Date;
+  workarounds: string | null; severity: AdvisorySeverity | null; revision: number; revisedAt: Date | null; pendingRevision: AdvisoryPendingRevision | null;
 }
 
 export interface DeclarationRow {
@@ -67,6 +70,10 @@ export interface World {
   advisories: AdvisoryRow[];
   declarations: DeclarationRow[];
   listings: ListingRow[];
+  advisoryRevisions: AdvisoryRevisionRow[];
+  advisoryCredits: AdvisoryCreditRow[];
+  advisoryVendorStatuses: AdvisoryVendorStatusRow[];
+  advisoryProducts: AdvisoryProductRow[];
 }
 
 /** Tables in insertion order (parents first) with the entity that stores them. */
@@ -84,6 +91,10 @@ export const WORLD_TABLES: { key: keyof World; entity: EntityTarget<ObjectLitera
   { key: 'advisories', entity: Advisory },
   { key: 'declarations', entity: UnreachableDeclaration },
   { key: 'listings', entity: UnreachableListing },
+  { key: 'advisoryRevisions', entity: AdvisoryRevision },
+  { key: 'advisoryCredits', entity: AdvisoryCredit },
+  { key: 'advisoryVendorStatuses', entity: AdvisoryVendorStatus },
+  { key: 'advisoryProducts', entity: AdvisoryProduct },
 ];
 
 /** Every column of every world row, read back through the entities (used on the demo world). */
@@ -267,6 +278,7 @@ export type ListingPlan = typeof listingPlansArbitrary extends fc.Arbitrary<(inf
  */
 export const extensionPlanArbitrary = fc.record({
   listings: listingPlansArbitrary,
+  publication: publicationPlanArbitrary,
 });
 export type ExtensionPlan = typeof extensionPlanArbitrary extends fc.Arbitrary<infer T> ? T : never;
 export type WorldPlan = (typeof worldPlanArbitrary extends fc.Arbitrary<infer T> ? T : never) & Partial<ExtensionPlan>;
@@ -292,7 +304,8 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
     return `5ec2e7a1-0000-4000-8000-${hex}`;
   };
   const at = (msFromEpoch: number) => new Date(epoch.getTime() + msFromEpoch);
-  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [] };
+  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [],
+    advisoryRevisions: [], advisoryCredits: [], advisoryVendorStatuses: [], advisoryProducts: [] };
   const pick = <T>(items: T[], index: number): T => items[index % items.length];
 
   const organization = (kind: OrganizationKind) => {
@@ -381,6 +394,7 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
         cvssV3Vector: pick(VECTORS_V3, caseIndex + 1), cvssV4Vector: caseIndex % 2 ? pick(VECTORS_V4, caseIndex) : null, cweId: `CWE-${200 + caseIndex}`,
         cveIds: [`CVE-2026-${String(70_000 + counter)}`], status: casePlanned.advisory.status, publishedAt, unableToCoordinate: caseIndex % 3 === 0,
         coordinatorVerification: caseIndex % 3 === 0 ? text('Verification') : null, internalNotes: text('InternalNotes'), createdAt: at(-60 * DAY), updatedAt: at(-59 * DAY),
+        workarounds: null, severity: null, revision: 0, revisedAt: null, pendingRevision: null,
       });
     }
   });
@@ -407,6 +421,8 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
       contactEstablishedAt, withdrawn: listingPlan.withdrawn, createdAt: new Date(stageOne.getTime() - 2 * DAY), updatedAt: new Date(stageOne.getTime() - 2 * DAY),
     });
   }
+
+  buildPublication(world, plan.publication ?? [], { id, text, at });
 
   const principals: Principal[] = [
     { kind: 'anonymous' },

@@ -9,8 +9,11 @@ import type { World } from './world';
 
 /** Page size, above the number of advisories a generated world has: one page holds the whole list. */
 const PAGE = 20;
-/** Searched lists follow relations one level (the plain list two): the filters are what they test. */
-const SEARCH_DEPTH = 1;
+/**
+ * The plain search follows relations one level; filtered searches read the advisories' own fields only: the
+ * filters are what they test, and relations are checked through the other roots at full depth.
+ */
+const SEARCH_DEPTH = 0;
 
 /**
  * The advisory text a public search looks in (README: "every word, in published text, identifier, product and
@@ -93,7 +96,7 @@ export function publicationOperations(kit: OperationKit): Operation[] {
   return operations;
 
   function searchOperation(field: string, search: SearchCase): Operation {
-    const depth = search.label === 'all' ? 2 : SEARCH_DEPTH;
+    const depth = search.label === 'all' ? 1 : SEARCH_DEPTH;
     const withFilter = search.filter !== null;
     return {
       label: `${field} ${search.label}`,

@@ -225,4 +225,22 @@ describe('existence: a hidden object answers exactly like one that does not exis
       expect(WAYS.some((way) => hiddenValues(sight, way).length > 0)).toBe(true);
     }
   });
+
+  // The finder's only visible credit with an account is its own.
+  it.each(PERSONAS.filter((name) => name !== 'anonymous' && name !== 'finder' && !name.startsWith('coordinator')))(
+    'as %s, answering a credit that is not its own says nothing of whether it names an account',
+    async (persona) => {
+      // The public reads a credit's type, name and organization; whether the person has an account here is not
+      // among them, so refusing a visible credit must not depend on it (the demo's accepted credits: one of each).
+      const sight = sightOf(persona);
+      const others = world.advisoryCredits.filter((row) => sight.objects.AdvisoryCredit.has(row.id) && row.userId !== h.world.users[persona as DemoPersona]);
+      const withAccount = others.find((row) => row.userId !== null);
+      const withoutAccount = others.find((row) => row.userId === null);
+      expect(withAccount && withoutAccount).toBeTruthy();
+      const query = 'mutation($v: ID!) { respondToAdvisoryCredit(input: { creditId: $v, accept: false }) { id status } }';
+      const [forAccount, forNoAccount] = await Promise.all([answer(persona, query, { v: withAccount!.id }), answer(persona, query, { v: withoutAccount!.id })]);
+      expect({ ...forAccount, text: forAccount.text.split(withAccount!.id).join('<named>') }).toEqual({ ...forNoAccount, text: forNoAccount.text.split(withoutAccount!.id).join('<named>') });
+      expect(forAccount.text).not.toContain('"data":{');
+    },
+  );
 });

@@ -34,8 +34,10 @@ export async function respondToAdvisoryCredit(ctx: RequestContext, input: Respon
     const credit = await findAccessibleById(tx, AdvisoryCredit, input.creditId);
     const viewerUserId = tx.viewer.kind === 'authenticated' ? tx.viewer.userId : null;
     const answersForThemselves = credit.userId !== null && credit.userId === viewerUserId;
-    if (!may(tx, 'respond', 'AdvisoryCredit', credit) || (credit.userId !== null && !answersForThemselves)) {
-      throw new ForbiddenError(credit.userId ? 'Only the credited person may answer this credit' : 'You may not record answers to credits');
+    const mayRecordAnswers = may(tx, 'respond', 'AdvisoryCredit', credit);
+    if (!mayRecordAnswers || (credit.userId !== null && !answersForThemselves)) {
+      // Whether a credit names an account is not public: only staff, who may read the credit in full, learn why.
+      throw new ForbiddenError(mayRecordAnswers ? 'Only the credited person may answer this credit' : 'You may not answer this credit');
     }
     await managerOf(tx).getRepository(AdvisoryCredit).update(
       { id: credit.id },

@@ -8,7 +8,8 @@ import { oracle } from './oracle';
 import { COVERED_ROOT_FIELDS, operationsFor, PENDING_ROOT_FIELDS } from './queries';
 import { SECRECY_REGRESSIONS } from './regressions';
 import { createSecrecyServer, SecrecyServer } from './support';
-import { buildWorld, extensionPlanArbitrary, GeneratedWorld, Principal, replaceWorld, worldPlanArbitrary, WorldPlan } from './world';
+import { publicationIsRich } from './publication';
+import { buildWorld, ExtensionPlan, extensionPlanArbitrary, GeneratedWorld, Principal, replaceWorld, worldPlanArbitrary, WorldPlan } from './world';
 
 /** Building a server on a fresh database takes seconds on a busy MariaDB. */
 const HOOK_TIMEOUT = 120_000;
@@ -112,10 +113,17 @@ describe('secrecy: the whole API against the independent oracle', () => {
   }, RUNS * 120_000 + 600_000);
 
   it('never lets a canary, an id or a reference of something hidden reach any viewer of a world', async () => {
-    // One larger world, looked at by every principal in it, at every publication boundary.
+    // One larger world, looked at by every principal in it, at every publication boundary; of the sampled later
+    // issues' rows, the first that shows the publication rules at work.
     const [plan] = fc.sample(worldPlanArbitrary, { seed: SEED ?? 20261126, numRuns: 1 });
-    const [extensions] = fc.sample(extensionPlanArbitrary.filter((sampled) => sampled.listings.length >= 2 && isRichDisclosurePlan(sampled.disclosure)), { seed: SEED ?? 20261126, numRuns: 1 });
-    const generated = buildWorld({ ...plan, cases: [...plan.cases, ...fc.sample(worldPlanArbitrary, { seed: 7, numRuns: 1 })[0].cases].slice(0, 8), ...extensions });
+    const cases = [...plan.cases, ...fc.sample(worldPlanArbitrary, { seed: 7, numRuns: 1 })[0].cases].slice(0, 8);
+    const richIn = (extensions: ExtensionPlan) => {
+      const sampled = buildWorld({ ...plan, cases, ...extensions });
+      return publicationIsRich(sampled.world, sampled.interestingTimes[2] ?? sampled.interestingTimes[0]);
+    };
+    const candidates = fc.sample(extensionPlanArbitrary, { seed: SEED ?? 20261126, numRuns: 500 }).filter((sampled) => sampled.listings.length >= 2 && isRichDisclosurePlan(sampled.disclosure));
+    const extensions = candidates.find(richIn) ?? candidates[0];
+    const generated = buildWorld({ ...plan, cases, ...extensions });
     await replaceWorld(s.db.dataSource, generated.world);
     // The very millisecond the first scheduled advisory becomes public (the epoch when nothing is scheduled).
     const times = [generated.interestingTimes[2] ?? generated.interestingTimes[0], ...liveGrantInstants(generated.world)];

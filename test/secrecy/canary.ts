@@ -29,7 +29,11 @@ export function canaryLeaks(world: World, sight: Sight, stream: string): string[
   for (const subject of SUBJECTS) {
     for (const row of index[subject].values()) {
       for (const field of ORACLE_FIELDS[subject]) {
-        const values = ([] as unknown[]).concat(row[field]).filter((value): value is string => typeof value === 'string');
+        // Value objects (an advisory's staged edits) are searched as their JSON text.
+        const values = ([] as unknown[])
+          .concat(row[field])
+          .map((value) => (value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : value))
+          .filter((value): value is string => typeof value === 'string');
         for (const value of values) {
           for (const marker of value.match(MARKER_PATTERN) ?? []) places.set(marker.toUpperCase(), [...(places.get(marker.toUpperCase()) ?? []), { subject, id: row.id, field }]);
           if (TOKEN_FIELDS[subject]?.includes(field)) tokens.push({ token: value, place: { subject, id: row.id, field } });

@@ -24,6 +24,7 @@
  *   reference, the vendor name, the date listed and, once reached, the date contact was established; the product
  *   name and versions (and when they were added) only once the stage-2 time has come. An entry whose time is in the
  *   future is invisible, exactly as if it did not exist.
+ * - Issue 5's publication (revisions, credits, published vendor statuses, products, staged edits): publication.ts.
  * A viewer whose credentials are bad (inactive user, revoked key, unknown) is refused, never served the public view.
  */
 import { AdvisoryStatus } from '../../src/advisories/advisory.entity';
@@ -32,10 +33,11 @@ import { OrganizationKind } from '../../src/organizations/organization.entity';
 import { UserRole } from '../../src/organizations/user.entity';
 import { COMMITTEE_ORACLE_FIELDS, committeeSight, CommitteeSubject } from './committee';
 import { DISCLOSURE_ORACLE_FIELDS, disclosureSight, DisclosureSubject } from './disclosure';
+import { ADVISORY_PUBLICATION_FIELDS, PUBLICATION_FIELDS, PublicationSubject, publicationSight } from './publication';
 import type { Principal, World } from './world';
 
 export type Subject = 'Organization' | 'User' | 'ApiKey' | 'Vendor' | 'Product' | 'ContactPoint' | 'Case' | 'CaseVendor' | 'CaseTransition' | 'ContactAttempt' | 'Advisory' | 'UnreachableDeveloperEntry'
-  | DisclosureSubject | CommitteeSubject;
+  | DisclosureSubject | CommitteeSubject | PublicationSubject;
 
 /** The fields each subject exposes, as the oracle knows them (a test checks this against the schema). */
 export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
@@ -55,11 +57,13 @@ export const ORACLE_FIELDS: Record<Subject, readonly string[]> = {
   Advisory: [
     'id', 'identifier', 'title', 'overview', 'affectedProducts', 'impact', 'solution', 'vendorStatements', 'cvssV3Vector', 'cvssV4Vector', 'cweId',
     'cveIds', 'status', 'publishedAt', 'unableToCoordinate', 'coordinatorVerification', 'internalNotes', 'createdAt', 'updatedAt',
+    ...ADVISORY_PUBLICATION_FIELDS,
   ],
   // The columns of a list entry (world.listings) that the public entry shows, directly or computed (see model.ts).
   UnreachableDeveloperEntry: ['id', 'caseReference', 'vendorName', 'stageOnePublishedAt', 'contactEstablishedAt', 'productName', 'productVersions', 'stageTwoPublishedAt'],
   ...DISCLOSURE_ORACLE_FIELDS,
   ...COMMITTEE_ORACLE_FIELDS,
+  ...PUBLICATION_FIELDS,
 };
 export const SUBJECTS = Object.keys(ORACLE_FIELDS) as Subject[];
 /** Subjects coordinator staff see in full (the public list is a public view for everyone). */
@@ -72,7 +76,8 @@ const CASE_OF_VENDOR = [...CASE_VULNERABILITY_AND_ANALYSIS, 'finderConsentToName
 const CASE_HELD_BY_RECEIVER = ORACLE_FIELDS.Case.filter((field) => field !== 'coordinatorNotes');
 const TRANSITION_HISTORY = ['id', 'fromState', 'toState', 'at'];
 const ATTEMPT_OF_VENDOR = ORACLE_FIELDS.ContactAttempt.filter((field) => field !== 'notes');
-const ADVISORY_OF_PUBLIC = ORACLE_FIELDS.Advisory.filter((field) => field !== 'internalNotes');
+// Staged edits (issue 5) are coordinator staff's alone, like the internal notes.
+const ADVISORY_OF_PUBLIC = ORACLE_FIELDS.Advisory.filter((field) => field !== 'internalNotes' && field !== 'pendingRevision');
 const ADVISORY_DRAFT_OF_VENDOR = ADVISORY_OF_PUBLIC.filter((field) => field !== 'vendorStatements');
 const LISTED_ENTRY = ['id', 'caseReference', 'vendorName', 'stageOnePublishedAt', 'contactEstablishedAt'];
 const LISTED_PRODUCT = ['productName', 'productVersions', 'stageTwoPublishedAt'];
@@ -156,7 +161,7 @@ export interface SightContext {
 }
 
 /** The rules of the later issues' subjects, one function per domain, each applied to every valid viewer. */
-const DOMAIN_SIGHTS: ((context: SightContext) => void)[] = [disclosureSight, committeeSight];
+const DOMAIN_SIGHTS: ((context: SightContext) => void)[] = [disclosureSight, committeeSight, publicationSight];
 
 /** The rules of issue 2 (cases, vendors, contact, advisories, organizations) and of the public list. */
 function coreSight({ world, identity, now, see, grant }: SightContext): void {

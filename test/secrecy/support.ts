@@ -30,14 +30,16 @@ export interface SecrecyServer {
 /**
  * A server on an empty, migrated database (no demo world) listening on a loopback port. The secrecy suites insert
  * their own worlds and speak to it over HTTP, so authentication, limits, error formatting and headers are all on
- * the path. Failed authentications are expected (inactive users, revoked keys), so that limit is raised here;
- * the limits themselves are tested in side-channels.test.ts.
+ * the path. Failed authentications are expected (inactive users, revoked keys), so that limit is raised here, as is
+ * the complexity budget; the limits themselves are tested in side-channels.test.ts.
  */
 export async function createSecrecyServer(overrides: Partial<AppConfig> = {}): Promise<SecrecyServer> {
   const db = await createTestDatabase();
   const base = testConfig();
   const config = testConfig({
     rateLimits: { ...base.rateLimits, failedAuthenticationsPerAddress: 1_000_000, mutationsPerTokenPerMinute: 1_000_000, publicMutationsPerAddressPerMinute: 1_000_000 },
+    // Every covered field to depth 3 under a page of 20 is far above a client's budget; the budget is tested there too.
+    queryLimits: { ...base.queryLimits, maxComplexity: 1_000_000 },
     ...overrides,
   });
   let now = new Date();

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { Advisory, AdvisoryStatus } from '../../src/advisories/advisory.entity';
+import { Advisory, AdvisoryPendingRevision, AdvisorySeverity, AdvisoryStatus } from '../../src/advisories/advisory.entity';
+import { AdvisoryCredit, AdvisoryProduct, AdvisoryRevision, AdvisoryVendorStatus } from '../../src/advisories/advisory-publication.entity';
 import { AuditChainHead, AuditEntry } from '../../src/audit/audit-entry.entity';
 import { Case, CaseState, CaseTransition, CaseVendor, CaseVendorStatus } from '../../src/cases/case.entity';
 import { hashSecret } from '../../src/context/authentication';
@@ -13,6 +14,7 @@ import { DisclosureFeedback, DisclosureGrant, DisclosureGrantRecipient } from '.
 import { ContactPoint, ContactPointKind, Product, Vendor } from '../../src/vendors/vendor.entity';
 import { buildCommitteeRows, COMMITTEE_WORLD_TABLES, committeePlanArbitrary, CommitteeTables, emptyCommitteeTables } from './committee';
 import { buildDisclosure, disclosurePlanArbitrary, DisclosureTables, emptyDisclosureTables } from './disclosure';
+import { AdvisoryCreditRow, AdvisoryProductRow, AdvisoryRevisionRow, AdvisoryVendorStatusRow, buildPublication, publicationPlanArbitrary } from './publication';
 
 /**
  * A world as plain data: one array of rows per table, with the columns the oracle reasons about. The rows are
@@ -44,6 +46,7 @@ export interface AdvisoryRow {
   impact: string | null; solution: string | null; vendorStatements: string | null; cvssV3Vector: string | null; cvssV4Vector: string | null;
   cweId: string | null; cveIds: string[]; status: AdvisoryStatus; publishedAt: Date | null; unableToCoordinate: boolean;
   coordinatorVerification: string | null; internalNotes: string | null; createdAt: Date; updatedAt: Date;
+  workarounds: string | null; severity: AdvisorySeverity | null; revision: number; revisedAt: Date | null; pendingRevision: AdvisoryPendingRevision | null;
 }
 
 export interface DeclarationRow {
@@ -71,6 +74,10 @@ export interface World extends DisclosureTables, CommitteeTables {
   advisories: AdvisoryRow[];
   declarations: DeclarationRow[];
   listings: ListingRow[];
+  advisoryRevisions: AdvisoryRevisionRow[];
+  advisoryCredits: AdvisoryCreditRow[];
+  advisoryVendorStatuses: AdvisoryVendorStatusRow[];
+  advisoryProducts: AdvisoryProductRow[];
 }
 
 /** Tables in insertion order (parents first) with the entity that stores them. */
@@ -94,6 +101,10 @@ export const WORLD_TABLES: { key: keyof World; entity: EntityTarget<ObjectLitera
   // Also empties the log between worlds, so entries the suite's reads appended to one world never reach the next.
   { key: 'auditEntries', entity: AuditEntry },
   ...COMMITTEE_WORLD_TABLES,
+  { key: 'advisoryRevisions', entity: AdvisoryRevision },
+  { key: 'advisoryCredits', entity: AdvisoryCredit },
+  { key: 'advisoryVendorStatuses', entity: AdvisoryVendorStatus },
+  { key: 'advisoryProducts', entity: AdvisoryProduct },
 ];
 
 /** Every column of every world row, read back through the entities (used on the demo world). */
@@ -296,6 +307,7 @@ export const extensionPlanArbitrary = fc.record({
   listings: listingPlansArbitrary,
   disclosure: disclosurePlanArbitrary,
   committee: committeePlanArbitrary,
+  publication: publicationPlanArbitrary,
 });
 export type ExtensionPlan = typeof extensionPlanArbitrary extends fc.Arbitrary<infer T> ? T : never;
 export type WorldPlan = (typeof worldPlanArbitrary extends fc.Arbitrary<infer T> ? T : never) & Partial<ExtensionPlan>;
@@ -321,7 +333,8 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
     return `5ec2e7a1-0000-4000-8000-${hex}`;
   };
   const at = (msFromEpoch: number) => new Date(epoch.getTime() + msFromEpoch);
-  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [], ...emptyDisclosureTables(), ...emptyCommitteeTables() };
+  const world: World = { organizations: [], users: [], apiKeys: [], vendors: [], products: [], contactPoints: [], cases: [], caseVendors: [], transitions: [], contactAttempts: [], advisories: [], declarations: [], listings: [],
+    advisoryRevisions: [], advisoryCredits: [], advisoryVendorStatuses: [], advisoryProducts: [], ...emptyDisclosureTables(), ...emptyCommitteeTables() };
   const pick = <T>(items: T[], index: number): T => items[index % items.length];
 
   const organization = (kind: OrganizationKind) => {
@@ -410,6 +423,7 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
         cvssV3Vector: pick(VECTORS_V3, caseIndex + 1), cvssV4Vector: caseIndex % 2 ? pick(VECTORS_V4, caseIndex) : null, cweId: `CWE-${200 + caseIndex}`,
         cveIds: [`CVE-2026-${String(70_000 + counter)}`], status: casePlanned.advisory.status, publishedAt, unableToCoordinate: caseIndex % 3 === 0,
         coordinatorVerification: caseIndex % 3 === 0 ? text('Verification') : null, internalNotes: text('InternalNotes'), createdAt: at(-60 * DAY), updatedAt: at(-59 * DAY),
+        workarounds: null, severity: null, revision: 0, revisedAt: null, pendingRevision: null,
       });
     }
   });
@@ -439,6 +453,7 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
 
   if (plan.disclosure) buildDisclosure(world, plan.disclosure, { id, text, marker, at, organization, user, apiKeySecret, hashSecret }, publicationTimes);
   buildCommitteeRows(world, plan.committee, { id, marker, text, at, pick, organization, user });
+  buildPublication(world, plan.publication ?? [], { id, text, at });
 
   const principals: Principal[] = [
     { kind: 'anonymous' },

@@ -38,8 +38,11 @@ export const ADVISORY_CREDIT_PUBLIC = ['id', 'type', 'name', 'organizationName']
 /** A vendor reads the draft of its own case, but not the other vendors' statements it quotes. */
 export const ADVISORY_DRAFT_FOR_VENDOR = ADVISORY_PUBLIC.filter((field) => field !== 'vendorStatements');
 
-/** What any live disclosure grant shows of its advisory, whatever the sections (the schema needs them non-null). */
-export const ADVISORY_FOR_GRANTEE = ['id', 'title', 'status', 'createdAt', 'updatedAt'];
+/**
+ * What any live disclosure grant shows of its advisory, whatever the sections (the schema needs them non-null; the
+ * advisories list sorts by createdAt). Not updatedAt: it moves when text outside the granted sections is edited.
+ */
+export const ADVISORY_FOR_GRANTEE = ['id', 'title', 'status', 'createdAt'];
 /** The advisory fields each disclosure section covers. A field in no section is never shown to a grantee. */
 export const ADVISORY_SECTION_FIELDS: Record<DisclosureSection, string[]> = {
   [DisclosureSection.OVERVIEW]: ['overview'],

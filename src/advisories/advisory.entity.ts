@@ -191,7 +191,8 @@ export class Advisory {
   @DateTimeColumn()
   createdAt!: Date;
 
-  @Field()
+  // Null for an operator, whose grant shows some sections only: the time would move when hidden text is edited.
+  @Field(() => Date, { nullable: true, description: ROLE_DEPENDENT })
   @DateTimeColumn()
   updatedAt!: Date;
 }

@@ -240,11 +240,10 @@ export const DISCLOSURE_ORACLE_FIELDS: Record<DisclosureSubject, readonly string
 const COORDINATOR_ONLY_GRANT_RELATIONS = ['recipients'];
 const GRANT_OF_RECIPIENT = DISCLOSURE_ORACLE_FIELDS.DisclosureGrant.filter((field) => field !== 'reason' && field !== 'revokedAt');
 /**
- * Besides id, title, status and the granted sections, a grantee reads the advisory's createdAt and updatedAt: the
- * README marks a field a viewer may not read as "Role-dependent" (nullable) in the schema, and these two are
- * non-null and unmarked, so every viewer of an advisory reads them.
+ * Besides id, title, status and the granted sections, a grantee reads the advisory's createdAt (non-null in the
+ * schema), never its updatedAt: that time moves when text outside the granted sections is edited.
  */
-const ADVISORY_TIMES_OF_GRANTEE = ['createdAt', 'updatedAt'];
+const ADVISORY_TIMES_OF_GRANTEE = ['createdAt'];
 /** The pseudo-field of an Advisory that says changedSinceLastRead answers a boolean rather than null. */
 export const CHANGED_SINCE_LAST_READ = 'changedSinceLastRead';
 

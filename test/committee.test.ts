@@ -88,7 +88,7 @@ describe('the publication decision committee and publication marked "unable to c
       'committeeMember',
       `query($id: ID!) { case(id: $id) { id title description cvssV3Vector finderName coordinatorNotes caseVendors { id } transitions { id } advisory { id }
         contactAttempts { channel address outcome notes }
-        unreachableDeclarations { vendorName attemptCount listing { vendorName stageOnePublishedAt productName tips { id } } events { kind } }
+        unreachableDeclarations { vendorName attemptCount caseVendorId listing { vendorName stageOnePublishedAt productName tips { id } } events { kind } }
         committeeReferrals { coordinatorVerification societalImpact votes { id } } } }`,
       { id: silent.caseId },
     );
@@ -98,6 +98,10 @@ describe('the publication decision committee and publication marked "unable to c
     expect(view.case.contactAttempts.every((attempt) => attempt.address !== null && (attempt as { notes?: string | null }).notes === null)).toBe(true);
     expect(view.case.unreachableDeclarations[0].events.map((event) => event.kind)).toEqual(['DECLARED', 'LISTED_STAGE_ONE']);
     expect(view.case.unreachableDeclarations[0].listing.tips).toEqual([]);
+    // The vendor row is not the committee's to see, nor its id (a leak the secrecy property once found).
+    expect(view.case.unreachableDeclarations.map((declaration) => (declaration as { caseVendorId?: string | null }).caseVendorId)).toEqual([null]);
+    const asStaff = await h.ok<{ case: { unreachableDeclarations: { caseVendorId: string | null }[] } }>('coordinatorStaff', 'query($id: ID!) { case(id: $id) { unreachableDeclarations { caseVendorId } } }', { id: silent.caseId });
+    expect(asStaff.case.unreachableDeclarations.map((declaration) => declaration.caseVendorId)).toEqual([silent.caseVendorId]);
     expect(view.case.committeeReferrals[0].coordinatorVerification).toBe(REFERRAL_INPUT.coordinatorVerification);
 
     // Nothing else in the system: other cases, drafts, vendors, other organizations' people.

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { GraphQLSchema } from 'graphql';
+import { OrganizationKind } from '../../src/organizations/organization.entity';
 import { getSchema } from '../../src/schema';
 import { canaryLeaks } from './canary';
 import { isRichDisclosurePlan, liveGrantInstants } from './disclosure';
@@ -15,7 +16,7 @@ import { buildWorld, ExtensionPlan, extensionPlanArbitrary, GeneratedWorld, Prin
 const HOOK_TIMEOUT = 120_000;
 
 /** `npm run test:secrecy -- --runs N` sets SECRECY_RUNS; `npm test` runs a few per database. */
-const RUNS = Number(process.env.SECRECY_RUNS ?? 4);
+const RUNS = Number(process.env.SECRECY_RUNS ?? 10);
 const VIEWERS_PER_WORLD = 3;
 const SEED = process.env.SECRECY_SEED ? Number(process.env.SECRECY_SEED) : undefined;
 
@@ -104,7 +105,8 @@ describe('secrecy: the whole API against the independent oracle', () => {
 
   it('answers each viewer with exactly what the oracle allows: random worlds, viewers and times', async () => {
     for (const regression of SECRECY_REGRESSIONS) {
-      const replay = { seed: regression.seed, path: regression.path, endOnFailure: true };
+      // Exactly the recorded counterexample: without numRuns, fast-check goes on to 100 more runs from that path.
+      const replay = { seed: regression.seed, path: regression.path, endOnFailure: true, numRuns: 1 };
       if (regression.withExtensions) await fc.assert(property, replay);
       else await fc.assert(recordedProperty, replay);
     }
@@ -126,10 +128,13 @@ describe('secrecy: the whole API against the independent oracle', () => {
     const generated = buildWorld({ ...plan, cases, ...extensions });
     await replaceWorld(s.db.dataSource, generated.world);
     // The very millisecond the first scheduled advisory becomes public (the epoch when nothing is scheduled).
-    const times = [generated.interestingTimes[2] ?? generated.interestingTimes[0], ...liveGrantInstants(generated.world)];
+    const first = generated.interestingTimes[2] ?? generated.interestingTimes[0];
+    // Operators also at the instants when most grants are live: only their sight depends on grants.
+    const grantInstants = liveGrantInstants(generated.world);
     const problems: string[] = [];
     for (const principal of generated.principals) {
-      for (const now of times) problems.push(...(await lookThrough(generated, principal, now, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])));
+      const operator = oracle(generated.world, principal, first).identity.persona === OrganizationKind.OPERATOR;
+      for (const now of operator ? [first, ...grantInstants] : [first]) problems.push(...(await lookThrough(generated, principal, now, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])));
     }
     expect(problems).toEqual([]);
   }, 30 * 60_000);

@@ -187,6 +187,18 @@ function wholeSelection(type: GraphQLObjectType): string {
 
 /** The selection of every covered field of `typeName`, following relations `depth` levels down. */
 export function selectionFor(schema: GraphQLSchema, typeName: string, depth: number): string {
+  let selections = selectionCache.get(schema);
+  if (!selections) selectionCache.set(schema, (selections = new Map()));
+  const key = `${typeName}:${depth}`;
+  let selection = selections.get(key);
+  if (selection === undefined) selections.set(key, (selection = buildSelection(schema, typeName, depth)));
+  return selection;
+}
+
+/** The same selections are asked for by every operation of every viewer; built once per schema. */
+const selectionCache = new WeakMap<GraphQLSchema, Map<string, string>>();
+
+function buildSelection(schema: GraphQLSchema, typeName: string, depth: number): string {
   const type = schema.getType(typeName) as GraphQLObjectType;
   const model = TYPE_MODELS[typeName];
   const parts = ['__typename'];

@@ -15,16 +15,12 @@ export interface SecrecyRegression {
   withExtensions?: true;
 }
 
+// Found by the property and since written as explicit tests, because the generator grew and the recorded paths no
+// longer lead to the same worlds: committee members reading UnreachableDeclaration.caseVendorId (test/committee.test.ts).
 export const SECRECY_REGRESSIONS: SecrecyRegression[] = [
   {
     seed: 12,
     path: '0:0:0:0:0:0:0:0:0:1:1:1:1:1:1:1:1:1:1:2:1:1:1:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2:2',
     found: 'A receiver read the actor and reason of transitions of a case it no longer holds (after HANDED_OVER): policies/receiver.ts granted every CaseTransition field.',
-  },
-  {
-    seed: -749991862,
-    path: '1:0:0:0:0:0:0:0:0:0:0:0:0:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1',
-    found: 'A committee member read UnreachableDeclaration.caseVendorId: the id of a vendor row (CaseVendor) the committee may not see, on every declaration of a referred case.',
-    withExtensions: true,
   },
 ];

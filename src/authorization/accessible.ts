@@ -27,6 +27,12 @@ export function policyCondition(ctx: RequestContext, target: EntityTarget<Object
   return { sql: translator.translateRowFilter(ast, metadata, alias), params: translator.params, condition: ast };
 }
 
+/** True when the viewer may read every row of the subject and every field of it (no condition, no field list). */
+export function readsEveryRow(ctx: RequestContext, subjectType: string): boolean {
+  const rules = ctx.ability.rulesFor('read', subjectType);
+  return rules.length > 0 && rules.every((rule) => !rule.inverted) && rules.some((rule) => !rule.conditions && !rule.fields);
+}
+
 /** The read predicate each accessible query was built with, so a field restriction equal to it is not added twice. */
 const readPredicates = new WeakMap<object, { alias: string; condition: Condition }>();
 

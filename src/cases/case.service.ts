@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Brackets } from 'typeorm';
-import { accessibleQuery, accessibleSubquerySql, restrictToReadableFields, findAccessibleById, managerOf, may } from '../authorization/accessible';
+import { accessibleQuery, accessibleSubquerySql, readsEveryRow, restrictToReadableFields, findAccessibleById, managerOf, may } from '../authorization/accessible';
 import { cvssV3BaseScore, cvssV4Score, assertCweId } from '../advisories/cvss';
 import { newId } from '../common/columns';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
@@ -50,7 +50,27 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter = {}, or
   }
   // The dashboard's states filter: one ordered range per state in IDX_case_file_state_receivedAt.
   const split = order.field === 'receivedAt' && filter.states && filter.states.length > 1 && filter.states.length <= 8 ? { column: 'c.state', values: [...new Set(filter.states)] } : undefined;
-  return paginate(ctx, Case, query, 'c', page, { property: order.field, direction: order.direction, isDate: true }, split);
+  return paginate(ctx, Case, query, 'c', page, { property: order.field, direction: order.direction, isDate: true }, split, countFromStateCounts(ctx, filter));
+}
+
+/**
+ * For a viewer who may read every case, filtering by states alone (the coordinator's dashboard), the total is the
+ * sum of the per-state counts the database keeps by trigger (migration 1764240000000): a few rows instead of every
+ * matching index entry. Any other viewer or filter is counted from the rows themselves.
+ */
+function countFromStateCounts(ctx: RequestContext, filter: CaseFilter): (() => Promise<number>) | undefined {
+  const { states, ...others } = filter;
+  const otherFilters = Object.values(others).some((value) => value !== undefined && value !== null);
+  if (!states?.length || otherFilters || !readsEveryRow(ctx, 'Case')) return undefined;
+  return async () => {
+    const row = await managerOf(ctx)
+      .createQueryBuilder()
+      .select('COALESCE(SUM(counts.cases), 0)', 'total')
+      .from('case_state_count', 'counts')
+      .where('counts.state IN (:...countedStates)', { countedStates: [...new Set(states)] })
+      .getRawOne<{ total: number | string }>();
+    return Number(row?.total ?? 0);
+  };
 }
 
 export async function getCase(ctx: RequestContext, id: string): Promise<Case> {

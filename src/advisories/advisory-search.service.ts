@@ -158,11 +158,24 @@ function childReadable(
   target: typeof AdvisoryProduct | typeof AdvisoryVendorStatus,
   alias: string,
 ): string | null {
-  const advisory = rulesToAST(view.ability, 'read', view.dataSource.getMetadata(Advisory).name);
-  const child = rulesToAST(view.ability, 'read', view.dataSource.getMetadata(target).name);
-  const implied = advisory ? throughRelation(advisory, 'advisory') : null;
-  if (child && implied && sameCondition(child, implied)) return null;
-  return accessibleSubquerySql(view, target, alias, query);
+  return childReadableThroughAdvisory(view, target) ? null : accessibleSubquerySql(view, target, alias, query);
+}
+
+/** Per ability and child table, since a search asks once per word and per child (rulesToAST rebuilds the tree). */
+const impliedByAdvisory = new WeakMap<RequestContext['ability'], Map<unknown, boolean>>();
+
+function childReadableThroughAdvisory(view: RequestContext, target: typeof AdvisoryProduct | typeof AdvisoryVendorStatus): boolean {
+  let known = impliedByAdvisory.get(view.ability);
+  if (!known) impliedByAdvisory.set(view.ability, (known = new Map()));
+  let implied = known.get(target);
+  if (implied === undefined) {
+    const advisory = rulesToAST(view.ability, 'read', view.dataSource.getMetadata(Advisory).name);
+    const child = rulesToAST(view.ability, 'read', view.dataSource.getMetadata(target).name);
+    const throughAdvisory = advisory ? throughRelation(advisory, 'advisory') : null;
+    implied = Boolean(child && throughAdvisory && sameCondition(child, throughAdvisory));
+    known.set(target, implied);
+  }
+  return implied;
 }
 
 /** EXISTS over the public rows of a child table whose `columns` contain the pattern in `parameter`. */

@@ -99,19 +99,15 @@ function insertStatement(dataSource: DataSource, entries: AuditEntry[]): { sql: 
  */
 function appendOnSqlite(dataSource: DataSource, drafts: AuditDraft[]): AuditEntry[] {
   const database = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
-  const driver = dataSource.driver;
-  const columns = dataSource.getMetadata(AuditEntry).columns;
-  const name = (identifier: string) => driver.escape(identifier);
-  const insert = database.prepare(
-    `INSERT INTO ${name('audit_entry')} (${columns.map((column) => name(column.databaseName)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-  );
+  const name = (identifier: string) => dataSource.driver.escape(identifier);
   const readHead = database.prepare(`SELECT ${name('lastSequence')} AS lastSequence, ${name('lastHash')} AS lastHash FROM ${name('audit_chain_head')} WHERE ${name('id')} = ?`);
   const append = database.transaction(() => {
     const head = readHead.get(AUDIT_CHAIN_ID) as Pick<AuditChainHead, 'lastSequence' | 'lastHash'> | undefined;
     if (!head) throw new Error('The audit chain head row is missing; run the migrations');
     const entries = link(head, drafts);
-    // The head follows each insert by trigger (migration 1764235000000).
-    for (const entry of entries) insert.run(columns.map((column) => driver.preparePersistentValue(column.getEntityValue(entry), column)));
+    // The head follows each inserted row by trigger (migration 1764235000000).
+    const { sql, values } = insertStatement(dataSource, entries);
+    database.prepare(sql).run(values);
     return entries;
   });
   return append();

@@ -21,8 +21,9 @@ import { seedScale } from './seed-scale';
  */
 
 const HOST = '127.0.0.1';
-const API_PORT = 4710;
-const FLOOR_PORT = 4711;
+// BENCH_PORT moves both servers (API on it, floor on the next port) so two runs on one machine do not collide.
+const API_PORT = Number(process.env.BENCH_PORT ?? 4710);
+const FLOOR_PORT = API_PORT + 1;
 const PAGE = 50;
 const MAX_REQUESTS_PER_SECOND = 5_000;
 const RESULTS_DIRECTORY = join(__dirname, '..', '..', 'bench', 'results');

@@ -66,6 +66,28 @@ describe('authentication and administration over HTTP', () => {
     expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('takes a token it verified before as valid only until it expires, and still refuses a user deactivated since', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(h.world.users.receiver).setIssuer(h.config.jwtIssuer)
+      .setAudience(h.config.jwtAudience).setIssuedAt().setExpirationTime(expiresAt).sign(new TextEncoder().encode(h.config.jwtSecret!));
+    const query = '{ viewer { persona } }';
+    expect((await post(query, `Bearer ${token}`)).status).toBe(200);
+    expect((await post(query, `Bearer ${token}`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 50));
+    const expired = await post(query, `Bearer ${token}`);
+    expect(expired.status).toBe(401);
+    expect(expired.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const fresh = await signToken(h.config, h.world.users.finderAnonymous);
+    expect((await post(query, `Bearer ${fresh}`)).status).toBe(200);
+    await h.db.dataSource.getRepository(User).update({ id: h.world.users.finderAnonymous }, { active: false });
+    try {
+      expect((await post(query, `Bearer ${fresh}`)).status).toBe(401);
+    } finally {
+      await h.db.dataSource.getRepository(User).update({ id: h.world.users.finderAnonymous }, { active: true });
+    }
+  });
+
   describe('organization API keys', () => {
     const create = 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id name prefix role lastUsedAt revokedAt } } }';
 

@@ -8,7 +8,7 @@ import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
 import { sameCondition, SqlConditionTranslator, SqlFragment, withoutRedundantDisjuncts } from './sql-condition';
 
-const RULE_FLAG_PREFIX = 'casl_rule_';
+export const RULE_FLAG_PREFIX = 'casl_rule_';
 
 export function managerOf(ctx: RequestContext): EntityManager {
   return ctx.manager ?? ctx.dataSource.manager;
@@ -69,7 +69,7 @@ export function accessibleSubquerySql(ctx: RequestContext, target: EntityTarget<
   return condition.sql;
 }
 
-function fieldRestrictedRules(ctx: RequestContext, subjectType: string) {
+export function fieldRestrictedRules(ctx: RequestContext, subjectType: string) {
   const rules = ctx.ability.possibleRulesFor('read', subjectType);
   return rules.some((rule) => rule.fields) ? rules : null;
 }
@@ -91,7 +91,7 @@ function addFieldRuleFlags<T extends ObjectLiteral>(ctx: RequestContext, query: 
  * would, except that each rule's conditions were evaluated by the database (the flags) instead of in memory,
  * because rules may depend on relations the row does not carry.
  */
-function maskRow<T extends ObjectLiteral>(ctx: RequestContext, subjectType: string, columns: string[], entity: T, raw: Record<string, unknown>): T {
+export function maskRow<T extends ObjectLiteral>(ctx: RequestContext, subjectType: string, columns: string[], entity: T, raw: Record<string, unknown>): T {
   const rules = fieldRestrictedRules(ctx, subjectType);
   if (!rules) return entity;
   const permitted = new Set<string>();
@@ -112,7 +112,7 @@ function maskRow<T extends ObjectLiteral>(ctx: RequestContext, subjectType: stri
 const exposedColumnsCache = new Map<unknown, string[]>();
 
 /** Columns that are also GraphQL fields. Internal foreign keys stay: relations are resolved under their own policy. */
-function exposedColumns(target: unknown, columns: string[]): string[] {
+export function exposedColumns(target: unknown, columns: string[]): string[] {
   let exposed = exposedColumnsCache.get(target);
   if (!exposed) {
     const graphqlFields = new Set(getMetadataStorage().fields.filter((field) => field.target === target).map((field) => field.name));

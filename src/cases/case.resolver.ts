@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Advisory } from '../advisories/advisory.entity';
 import { Access } from '../authorization/access';
 import { Connection, PageArgs } from '../common/connection';
+import { selectedFields, selectedNodeFields } from '../common/selected-fields';
 import { ContactAttempt } from '../contact/contact-attempt.entity';
 import type { RequestContext } from '../context/request-context';
 import { Vendor } from '../vendors/vendor.entity';
@@ -20,8 +22,9 @@ export class CaseResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => CaseFilter, { nullable: true }) filter?: CaseFilter,
     @Arg('orderBy', () => CaseOrder, { nullable: true }) orderBy?: CaseOrder,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    return cases.listCases(ctx, filter ?? {}, orderBy ?? new CaseOrder(), page);
+    return cases.listCases(ctx, filter ?? {}, orderBy ?? new CaseOrder(), page, info && selectedNodeFields(info));
   }
 
   @Access('AUTHENTICATED')
@@ -37,19 +40,18 @@ export class CaseResolver {
   }
 
   @FieldResolver(() => [CaseVendor], { description: 'Only the vendor rows the viewer may see.' })
-  caseVendors(@Root() root: Case, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id').load(root.id);
+  caseVendors(@Root() root: Case, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id', selectedFields(info)).load(root.id);
   }
 
   @FieldResolver(() => [ContactAttempt], { description: 'Only the attempts the viewer may see, oldest first.' })
-  contactAttempts(@Root() root: Case, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt').load(root.id);
+  contactAttempts(@Root() root: Case, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(info)).load(root.id);
   }
 
-  @FieldResolver(() => ContactAttempt, { nullable: true, description: 'The latest attempt the viewer may see (dashboards); shares the batch with contactAttempts.' })
-  async lastContactAttempt(@Root() root: Case, @Ctx() ctx: RequestContext) {
-    const attempts = await ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt').load(root.id);
-    return attempts.at(-1) ?? null;
+  @FieldResolver(() => ContactAttempt, { nullable: true, description: 'The latest attempt the viewer may see (dashboards).' })
+  lastContactAttempt(@Root() root: Case, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.lastBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(info)).load(root.id);
   }
 
   @FieldResolver(() => [CaseTransition])
@@ -103,8 +105,8 @@ export class CaseResolver {
 @Resolver(() => CaseVendor)
 export class CaseVendorResolver {
   @FieldResolver(() => Vendor, { nullable: true })
-  vendor(@Root() root: CaseVendor, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.byId(Vendor).load(root.vendorId);
+  vendor(@Root() root: CaseVendor, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.byId(Vendor, selectedFields(info)).load(root.vendorId);
   }
 
   @FieldResolver(() => Case, { nullable: true })
@@ -113,7 +115,7 @@ export class CaseVendorResolver {
   }
 
   @FieldResolver(() => [ContactAttempt])
-  contactAttempts(@Root() root: CaseVendor, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.manyBy(ContactAttempt, 'caseVendorId', 'attemptedAt').load(root.id);
+  contactAttempts(@Root() root: CaseVendor, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.manyBy(ContactAttempt, 'caseVendorId', 'attemptedAt', selectedFields(info)).load(root.id);
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Brackets } from 'typeorm';
 import { accessibleQuery, accessibleSubquerySql, readsEveryRow, restrictToReadableFields, findAccessibleById, managerOf, may } from '../authorization/accessible';
 import { cvssV3BaseScore, cvssV4Score, assertCweId } from '../advisories/cvss';
+import { projectedColumns } from '../context/batch-query';
 import { newId } from '../common/columns';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { ConnectionShape, PageArgs, paginate } from '../common/connection';
@@ -22,7 +23,14 @@ export function newCaseReference(): string {
   return `RNK-${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
 }
 
-export async function listCases(ctx: RequestContext, filter: CaseFilter = {}, order: CaseOrder = new CaseOrder(), page: PageArgs): Promise<ConnectionShape<Case>> {
+export async function listCases(
+  ctx: RequestContext,
+  filter: CaseFilter = {},
+  order: CaseOrder = new CaseOrder(),
+  page: PageArgs,
+  /** The GraphQL fields selected on the nodes, so only their columns are read. */
+  fields?: ReadonlySet<string>,
+): Promise<ConnectionShape<Case>> {
   const used = [order.field as string];
   if (filter.states) used.push('state');
   if (filter.search) used.push('title');
@@ -50,7 +58,8 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter = {}, or
   }
   // The dashboard's states filter: one ordered range per state in IDX_case_file_state_receivedAt.
   const split = order.field === 'receivedAt' && filter.states && filter.states.length > 1 && filter.states.length <= 8 ? { column: 'c.state', values: [...new Set(filter.states)] } : undefined;
-  return paginate(ctx, Case, query, 'c', page, { property: order.field, direction: order.direction, isDate: true }, split, countFromStateCounts(ctx, filter));
+  const columns = projectedColumns(ctx.dataSource.getMetadata(Case), fields, []);
+  return paginate(ctx, Case, query, 'c', page, { property: order.field, direction: order.direction, isDate: true }, split, countFromStateCounts(ctx, filter), columns);
 }
 
 /**

@@ -124,6 +124,12 @@ function restrictToSplitRanges<T extends ObjectLiteral>(ctx: RequestContext, que
   query.andWhere(`${alias}.id IN (SELECT ${escape('id')} FROM (${branches.join(' UNION ALL ')}) ${escape('range_keys')})`);
 }
 
+/** Loads only these columns of `alias`, keeping every other selected expression (the field-rule flags). */
+function selectOnly<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias: string, properties: string[]): void {
+  query.expressionMap.selects = query.expressionMap.selects.filter((select) => select.selection !== alias);
+  query.addSelect(properties.map((property) => `${alias}.${property}`));
+}
+
 /**
  * One page of an accessible query with keyset pagination. The page, `totalCount` and `hasNextPage` all come from
  * the same query, so they share the viewer's predicate and filters.
@@ -138,6 +144,8 @@ export async function paginate<T extends ObjectLiteral>(
   split?: RangeSplit,
   /** The total when the caller knows a cheaper way to it than counting the query's rows (it must be the same number). */
   knownTotal?: () => Promise<number>,
+  /** Property names to load (see `projectedColumns`); the sort key is added. Undefined or null loads every column. */
+  columns?: string[] | null,
 ): Promise<ConnectionShape<T>> {
   const empty = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: 0 };
   if (!query) return empty;
@@ -156,6 +164,7 @@ export async function paginate<T extends ObjectLiteral>(
   }
   if (split && split.values.length > 1) restrictToSplitRanges(ctx, query, alias, column, sort.direction, first + 1, split);
   query.orderBy(column, sort.direction).addOrderBy(`${alias}.id`, sort.direction).take(undefined).limit(first + 1);
+  if (columns) selectOnly(query, alias, [...new Set([...columns, sort.property, 'id'])]);
   const [rows, count] = await Promise.all([loadAccessible(ctx, target, query), totalCount]);
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);

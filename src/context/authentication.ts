@@ -11,6 +11,17 @@ import { ANONYMOUS, AuthenticatedViewer, Viewer } from './viewer';
 
 export const API_KEY_PREFIX = 'rk_';
 const API_KEY_LAST_USED_PRECISION_MS = 60_000;
+/** Verified tokens remembered per process, and for how long at most (a removed signing key stops working within it). */
+const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+const VERIFIED_TOKEN_CACHE_MS = 5 * 60_000;
+
+interface VerifiedToken {
+  subject: string;
+  /** Epoch ms until which the token may be taken as verified: its expiry, capped by VERIFIED_TOKEN_CACHE_MS. */
+  validUntil: number;
+  /** Epoch ms before which the token is not valid yet (its `nbf`), or 0. */
+  validFrom: number;
+}
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -18,6 +29,12 @@ export function hashSecret(secret: string): string {
 
 export class Authenticator {
   private readonly verificationKey: Uint8Array | ReturnType<typeof createRemoteJWKSet>;
+  /**
+   * Signature checks cost more than the rest of authentication (WebCrypto, one promise chain per token). The exact
+   * token string that verified is remembered until it expires, so a portal polling with one token verifies it once.
+   * The user is still looked up on every request, so a deactivated user is refused at once.
+   */
+  private readonly verifiedTokens = new Map<string, VerifiedToken>();
 
   constructor(private readonly config: AppConfig, private readonly dataSource: DataSource) {
     if (config.jwksUrl) this.verificationKey = createRemoteJWKSet(new URL(config.jwksUrl));
@@ -38,7 +55,11 @@ export class Authenticator {
     return credential.startsWith(API_KEY_PREFIX) ? this.authenticateApiKey(credential, now) : this.authenticateToken(credential);
   }
 
-  private async authenticateToken(token: string): Promise<Viewer> {
+  private async verifiedSubject(token: string): Promise<string> {
+    const now = Date.now();
+    const cached = this.verifiedTokens.get(token);
+    if (cached && now < cached.validUntil && now >= cached.validFrom) return cached.subject;
+    if (cached) this.verifiedTokens.delete(token);
     let payload: JWTPayload;
     try {
       const verified = await jwtVerify(token, this.verificationKey as Uint8Array, {
@@ -51,8 +72,17 @@ export class Authenticator {
       throw new UnauthenticatedError('The token is invalid or expired');
     }
     if (!payload.sub) throw new UnauthenticatedError('The token names no subject');
+    // A token without `exp` is taken as verified for the cache period only.
+    const expires = payload.exp === undefined ? Infinity : payload.exp * 1000;
+    if (this.verifiedTokens.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verifiedTokens.delete(this.verifiedTokens.keys().next().value!);
+    this.verifiedTokens.set(token, { subject: payload.sub, validUntil: Math.min(expires, now + VERIFIED_TOKEN_CACHE_MS), validFrom: (payload.nbf ?? 0) * 1000 });
+    return payload.sub;
+  }
+
+  private async authenticateToken(token: string): Promise<Viewer> {
+    const subject = await this.verifiedSubject(token);
     const { entities, raw } = await withTenant(this.dataSource.getRepository(User).createQueryBuilder('user'), 'user.organizationId')
-      .where('user.id = :userId', { userId: payload.sub })
+      .where('user.id = :userId', { userId: subject })
       .getRawAndEntities();
     const user = entities[0];
     if (!user || !user.active) throw new UnauthenticatedError('The token is invalid or expired');

@@ -1,21 +1,30 @@
 import DataLoader from 'dataloader';
 import { EntityTarget, ObjectLiteral } from 'typeorm';
 import { accessibleQuery, loadAccessible } from '../authorization/accessible';
+import { Batch, loadBatch, projectedColumns } from './batch-query';
 import type { RequestContext } from './request-context';
 
 /**
  * Per-request batch loaders. Every batch query carries the viewer's read predicate, so a loader never returns a
  * row the viewer may not see, and loaders are never shared between requests or viewers.
+ *
+ * `fields` (the GraphQL fields the request selects on the loaded type, see `selectedFields`) lets a loader read
+ * fewer columns; calls with different selections get different loaders, so the statement count still depends only
+ * on the query's shape.
  */
 export interface Loaders {
-  byId<T extends ObjectLiteral>(target: EntityTarget<T>): DataLoader<string, T | null>;
+  byId<T extends ObjectLiteral>(target: EntityTarget<T>, fields?: ReadonlySet<string>): DataLoader<string, T | null>;
   /** Rows whose `column` equals the key, ordered by `orderBy` (ascending) then id. */
-  manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string): DataLoader<string, T[]>;
+  manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string, fields?: ReadonlySet<string>): DataLoader<string, T[]>;
+  /**
+   * The last row, by `orderBy` then id, among the rows the viewer may see whose `column` equals the key: the same
+   * row as `manyBy(...).at(-1)`, without loading the others.
+   */
+  lastBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy: keyof T & string, fields?: ReadonlySet<string>): DataLoader<string, T | null>;
 }
 
 export function createLoaders(ctx: RequestContext): Loaders {
   const cache = new Map<string, DataLoader<string, unknown>>();
-  const nameOf = (target: EntityTarget<ObjectLiteral>) => ctx.dataSource.getMetadata(target).name;
 
   function memo<V>(key: string, create: () => DataLoader<string, V>): DataLoader<string, V> {
     let loader = cache.get(key) as DataLoader<string, V> | undefined;
@@ -26,29 +35,55 @@ export function createLoaders(ctx: RequestContext): Loaders {
     return loader;
   }
 
+  /** The rows of one batch: plain SQL for most types, the audited query-builder path for advisories. */
+  async function rowsOf<T extends ObjectLiteral>(target: EntityTarget<T>, batch: Batch): Promise<T[]> {
+    if (ctx.dataSource.getMetadata(target).name !== 'Advisory') return loadBatch(ctx, target, batch);
+    const query = accessibleQuery(ctx, target, 'row', 'read', { drivenByKeys: true });
+    if (!query) return [];
+    query.andWhere(`row.${batch.keyColumn} IN (:...loaderKeys)`, { loaderKeys: [...batch.keys] });
+    if (batch.orderBy) query.orderBy(`row.${batch.orderBy}`, 'ASC').addOrderBy('row.id', 'ASC');
+    const rows = await loadAccessible(ctx, target, query);
+    if (!batch.lastPerKey) return rows;
+    const last = new Map(rows.map((row) => [row[batch.keyColumn] as string, row]));
+    return [...last.values()];
+  }
+
+  function columnsFor(target: EntityTarget<ObjectLiteral>, fields: ReadonlySet<string> | undefined, needed: string[]) {
+    const columns = projectedColumns(ctx.dataSource.getMetadata(target), fields, needed);
+    return { columns, signature: columns ? columns.join(',') : '*' };
+  }
+
+  const nameOf = (target: EntityTarget<ObjectLiteral>) => ctx.dataSource.getMetadata(target).name;
+
   return {
-    byId<T extends ObjectLiteral>(target: EntityTarget<T>) {
-      return memo(`id:${nameOf(target)}`, () =>
+    byId<T extends ObjectLiteral>(target: EntityTarget<T>, fields?: ReadonlySet<string>) {
+      const { columns, signature } = columnsFor(target, fields, ['id']);
+      return memo(`id:${nameOf(target)}:${signature}`, () =>
         new DataLoader<string, T | null>(async (ids) => {
-          const query = accessibleQuery(ctx, target, 'row', 'read', { drivenByKeys: true });
-          if (!query) return ids.map(() => null);
-          const rows = await loadAccessible(ctx, target, query.andWhere('row.id IN (:...loaderIds)', { loaderIds: [...ids] }));
+          const rows = await rowsOf(target, { keyColumn: 'id', keys: ids, columns });
           const byId = new Map(rows.map((row) => [row.id as string, row]));
           return ids.map((id) => byId.get(id) ?? null);
         }),
       );
     },
-    manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string) {
-      return memo(`many:${nameOf(target)}:${column}:${orderBy ?? ''}`, () =>
+    manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string, fields?: ReadonlySet<string>) {
+      const { columns, signature } = columnsFor(target, fields, orderBy ? [column, orderBy] : [column]);
+      return memo(`many:${nameOf(target)}:${column}:${orderBy ?? ''}:${signature}`, () =>
         new DataLoader<string, T[]>(async (keys) => {
-          const query = accessibleQuery(ctx, target, 'row', 'read', { drivenByKeys: true });
-          if (!query) return keys.map(() => []);
-          query.andWhere(`row.${column} IN (:...loaderKeys)`, { loaderKeys: [...keys] });
-          if (orderBy) query.orderBy(`row.${orderBy}`, 'ASC').addOrderBy('row.id', 'ASC');
-          const rows = await loadAccessible(ctx, target, query);
+          const rows = await rowsOf(target, { keyColumn: column, keys, orderBy, columns });
           const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
           for (const row of rows) grouped.get(row[column] as string)?.push(row);
           return keys.map((key) => grouped.get(key) ?? []);
+        }),
+      );
+    },
+    lastBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy: keyof T & string, fields?: ReadonlySet<string>) {
+      const { columns, signature } = columnsFor(target, fields, [column, orderBy]);
+      return memo(`last:${nameOf(target)}:${column}:${orderBy}:${signature}`, () =>
+        new DataLoader<string, T | null>(async (keys) => {
+          const rows = await rowsOf(target, { keyColumn: column, keys, orderBy, lastPerKey: true, columns });
+          const byKey = new Map(rows.map((row) => [row[column] as string, row]));
+          return keys.map((key) => byKey.get(key) ?? null);
         }),
       );
     },

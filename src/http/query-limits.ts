@@ -84,15 +84,40 @@ export function assertWithinQueryLimits(
   if (complexity > limits.maxComplexity) throw new QueryTooComplexError('complexity', limits.maxComplexity, complexity);
 }
 
+const MAX_CACHED_VERDICTS_PER_DOCUMENT = 64;
+const MAX_CACHED_VARIABLES_LENGTH = 2_000;
+
 /** Checks every operation against the limits after it is parsed and validated, before any resolver runs. */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<RequestContext> {
+  // Apollo keeps one parsed DocumentNode per query string, and the verdict depends only on the document, the
+  // operation and the variables (page sizes), so a polling client's repeated request is not costed again.
+  const verdicts = new WeakMap<DocumentNode, Map<string, DomainError | null>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           // Without an operation graphql-js executes nothing and answers with its own error.
           if (!operation) return;
-          assertWithinQueryLimits(schema, document, operation, request.variables ?? {}, limits);
+          const variables = request.variables ?? {};
+          const serialized = JSON.stringify(variables);
+          if (serialized.length > MAX_CACHED_VARIABLES_LENGTH) return assertWithinQueryLimits(schema, document, operation, variables, limits);
+          const key = `${operation.name?.value ?? ''}\u0000${serialized}`;
+          let forDocument = verdicts.get(document);
+          if (!forDocument) verdicts.set(document, (forDocument = new Map()));
+          let verdict = forDocument.get(key);
+          if (verdict === undefined) {
+            try {
+              assertWithinQueryLimits(schema, document, operation, variables, limits);
+              verdict = null;
+            } catch (error) {
+              if (!(error instanceof DomainError)) throw error;
+              verdict = error;
+            }
+            if (forDocument.size >= MAX_CACHED_VERDICTS_PER_DOCUMENT) forDocument.delete(forDocument.keys().next().value!);
+            forDocument.set(key, verdict);
+          }
+          // A fresh error each time: Apollo wraps and formats what it is given.
+          if (verdict) throw new DomainError(verdict.extensions.code as ErrorCode, verdict.message, { ...verdict.extensions });
         },
       };
     },

@@ -109,10 +109,14 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
     }
   });
 
-  deps.routes?.(app, { config, dataSource, logger, clock, authenticator });
-
-  app.use(
-    '/graphql',
+  // GraphQL answers are private and never cached, so Express need not hash each body for an ETag (the public routes
+  // mounted after it keep theirs). Mounted first: it is what almost every request asks for.
+  const graphqlApp = express();
+  graphqlApp.set('etag', false);
+  graphqlApp.disable('x-powered-by');
+  graphqlApp.set('trust proxy', 'loopback');
+  app.use('/graphql', graphqlApp);
+  graphqlApp.use(
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -128,6 +132,8 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
       },
     }),
   );
+
+  deps.routes?.(app, { config, dataSource, logger, clock, authenticator });
 
   return {
     app,

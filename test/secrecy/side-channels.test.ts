@@ -89,6 +89,19 @@ describe('side channels: cost limits, introspection, suggestions, errors and cac
       expect(affordable.body.errors).toBeUndefined();
     });
 
+    it('judges the same document again for each page size, also when it has judged it before', async () => {
+      const node = selectionFor(await getSchema(), 'Case', 3);
+      const query = `query($first: Int!) { cases(first: $first) { edges { node { ${node} } } } }`;
+      for (let round = 0; round < 2; round++) {
+        const expensive = await post({ query, variables: { first: 100 } }, 'coordinatorStaff');
+        expect(expensive.status).toBe(400);
+        expect(expensive.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity' });
+        const affordable = await post({ query, variables: { first: 10 } }, 'coordinatorStaff');
+        expect(affordable.status).toBe(200);
+        expect(affordable.body.errors).toBeUndefined();
+      }
+    });
+
     it('refuses a document with more tokens than allowed before validating it', async () => {
       const fields = Array.from({ length: h.config.queryLimits.maxTokens }, () => '__typename').join(' ');
       const answer = await post({ query: `{ ${fields} }` });

@@ -8,7 +8,7 @@ import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
 import { sameCondition, SqlConditionTranslator, SqlFragment, withoutRedundantDisjuncts } from './sql-condition';
 
-export const RULE_FLAG_PREFIX = 'casl_rule_';
+const RULE_FLAG_PREFIX = 'casl_rule_';
 
 export function managerOf(ctx: RequestContext): EntityManager {
   return ctx.manager ?? ctx.dataSource.manager;
@@ -21,11 +21,23 @@ export function managerOf(ctx: RequestContext): EntityManager {
  */
 export function policyCondition(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, action = 'read'): (SqlFragment & { condition: Condition }) | null {
   const metadata = ctx.dataSource.getMetadata(target);
+  // Keyed by the ability object itself, which is built per request and per view (the public view of a request has
+  // its own), so a translation is reused only under the very rules it was made from.
+  let translations = translationsByAbility.get(ctx.ability);
+  if (!translations) translationsByAbility.set(ctx.ability, (translations = new Map()));
+  const key = `${action}\u0000${metadata.name}\u0000${alias}`;
+  if (translations.has(key)) return translations.get(key)!;
   const ast = rulesToAST(ctx.ability, action, metadata.name);
-  if (!ast) return null;
-  const translator = new SqlConditionTranslator(ctx.dataSource);
-  return { sql: translator.translateRowFilter(ast, metadata, alias), params: translator.params, condition: ast };
+  let translated: (SqlFragment & { condition: Condition }) | null = null;
+  if (ast) {
+    const translator = new SqlConditionTranslator(ctx.dataSource);
+    translated = { sql: translator.translateRowFilter(ast, metadata, alias), params: translator.params, condition: ast };
+  }
+  translations.set(key, translated);
+  return translated;
 }
+
+const translationsByAbility = new WeakMap<object, Map<string, (SqlFragment & { condition: Condition }) | null>>();
 
 /** True when the viewer may read every row of the subject and every field of it (no condition, no field list). */
 export function readsEveryRow(ctx: RequestContext, subjectType: string): boolean {
@@ -69,21 +81,45 @@ export function accessibleSubquerySql(ctx: RequestContext, target: EntityTarget<
   return condition.sql;
 }
 
-export function fieldRestrictedRules(ctx: RequestContext, subjectType: string) {
+function fieldRestrictedRules(ctx: RequestContext, subjectType: string) {
   const rules = ctx.ability.possibleRulesFor('read', subjectType);
   return rules.some((rule) => rule.fields) ? rules : null;
 }
 
-function addFieldRuleFlags<T extends ObjectLiteral>(ctx: RequestContext, query: SelectQueryBuilder<T>, target: EntityTarget<T>, alias: string): void {
-  const metadata = ctx.dataSource.getMetadata(target);
+export interface FieldRuleFlags {
+  /** `CASE WHEN <rule's conditions> THEN 1 ELSE 0 END` and the column name `maskRow` reads it under. */
+  flags: { sql: string; name: string }[];
+  params: Record<string, unknown>;
+}
+
+const flagsByAbility = new WeakMap<object, Map<string, FieldRuleFlags | null>>();
+
+/** The per-rule match flags of a field-restricted subject type (null when no rule restricts fields), per ability. */
+export function fieldRuleFlags(ctx: RequestContext, metadata: EntityMetadata, alias: string): FieldRuleFlags | null {
+  let cached = flagsByAbility.get(ctx.ability);
+  if (!cached) flagsByAbility.set(ctx.ability, (cached = new Map()));
+  const key = `${metadata.name}\u0000${alias}`;
+  if (cached.has(key)) return cached.get(key)!;
   const rules = fieldRestrictedRules(ctx, metadata.name);
-  if (!rules) return;
-  rules.forEach((rule, index) => {
-    if (!rule.conditions) return;
-    const translator = new SqlConditionTranslator(ctx.dataSource);
-    const sql = translator.translate(rule.ast!, metadata, alias);
-    query.addSelect(`CASE WHEN ${sql} THEN 1 ELSE 0 END`, `${RULE_FLAG_PREFIX}${index}`).setParameters(translator.params);
-  });
+  let result: FieldRuleFlags | null = null;
+  if (rules) {
+    result = { flags: [], params: {} };
+    rules.forEach((rule, index) => {
+      if (!rule.conditions) return;
+      const translator = new SqlConditionTranslator(ctx.dataSource);
+      result!.flags.push({ sql: `CASE WHEN ${translator.translate(rule.ast!, metadata, alias)} THEN 1 ELSE 0 END`, name: `${RULE_FLAG_PREFIX}${index}` });
+      Object.assign(result!.params, translator.params);
+    });
+  }
+  cached.set(key, result);
+  return result;
+}
+
+function addFieldRuleFlags<T extends ObjectLiteral>(ctx: RequestContext, query: SelectQueryBuilder<T>, target: EntityTarget<T>, alias: string): void {
+  const flags = fieldRuleFlags(ctx, ctx.dataSource.getMetadata(target), alias);
+  if (!flags) return;
+  for (const flag of flags.flags) query.addSelect(flag.sql, flag.name);
+  query.setParameters(flags.params);
 }
 
 /**

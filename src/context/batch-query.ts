@@ -1,6 +1,5 @@
 import { EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import { exposedColumns, fieldRestrictedRules, managerOf, maskRow, policyCondition, RULE_FLAG_PREFIX } from '../authorization/accessible';
-import { SqlConditionTranslator } from '../authorization/sql-condition';
+import { exposedColumns, fieldRuleFlags, managerOf, maskRow, policyCondition } from '../authorization/accessible';
 import type { RequestContext } from './request-context';
 
 /**
@@ -61,13 +60,11 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
   const loaded = batch.columns ? batch.columns.map(column) : metadata.columns;
   const parameters: Record<string, unknown> = { ...policy.params, batchKeys: [...batch.keys] };
   const selects = loaded.map((each) => `${escape('row')}.${escape(each.databaseName)} AS ${escape(`row_${each.databaseName}`)}`);
-  const rules = fieldRestrictedRules(ctx, metadata.name);
-  rules?.forEach((rule, index) => {
-    if (!rule.conditions) return;
-    const translator = new SqlConditionTranslator(ctx.dataSource);
-    selects.push(`CASE WHEN ${translator.translate(rule.ast!, metadata, 'row')} THEN 1 ELSE 0 END AS ${escape(`${RULE_FLAG_PREFIX}${index}`)}`);
-    Object.assign(parameters, translator.params);
-  });
+  const flags = fieldRuleFlags(ctx, metadata, 'row');
+  if (flags) {
+    for (const flag of flags.flags) selects.push(`${flag.sql} AS ${escape(flag.name)}`);
+    Object.assign(parameters, flags.params);
+  }
 
   const row = escape('row');
   const key = escape(column(batch.keyColumn).databaseName);
@@ -91,10 +88,10 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
 
   const [statement, positional] = driver.escapeQueryWithParameters(sql, parameters);
   const raw = (await managerOf(ctx).query(statement, positional)) as Record<string, unknown>[];
-  const exposed = rules ? exposedColumns(metadata.target, metadata.columns.map((each) => each.propertyName)) : [];
+  const exposed = flags ? exposedColumns(metadata.target, metadata.columns.map((each) => each.propertyName)) : [];
   return raw.map((values) => {
     const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
     for (const each of loaded) each.setEntityValue(entity, driver.prepareHydratedValue(values[`row_${each.databaseName}`], each));
-    return rules ? maskRow(ctx, metadata.name, exposed, entity, values) : entity;
+    return flags ? maskRow(ctx, metadata.name, exposed, entity, values) : entity;
   });
 }

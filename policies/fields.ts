@@ -35,8 +35,11 @@ export const ADVISORY_PUBLIC = [
 /** A credit as the public sees it once accepted: never the account, the status trail or dates. */
 export const ADVISORY_CREDIT_PUBLIC = ['id', 'type', 'name', 'organizationName'];
 
-/** A vendor reads the draft of its own case, but not the other vendors' statements it quotes. */
-export const ADVISORY_DRAFT_FOR_VENDOR = ADVISORY_PUBLIC.filter((field) => field !== 'vendorStatements');
+/**
+ * A vendor reads the draft of its own case, but not the other vendors' statements it quotes, nor its updatedAt: that
+ * moves with every edit of the draft, the statements and the coordinator's notes included.
+ */
+export const ADVISORY_DRAFT_FOR_VENDOR = ADVISORY_PUBLIC.filter((field) => field !== 'vendorStatements' && field !== 'updatedAt');
 
 /**
  * What any live disclosure grant shows of its advisory, whatever the sections (the schema needs them non-null; the

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { seedAdvisoryPublicationDemo } from '../advisories/advisory-demo';
 import { Advisory, AdvisoryStatus } from '../advisories/advisory.entity';
+import { advisorySeverity } from '../advisories/cvss';
 import { Case, CaseState, CaseTransition, CaseVendor, CaseVendorStatus } from '../cases/case.entity';
 import { VoteChoice } from '../committee/committee.entity';
 import { newId } from '../common/columns';
@@ -247,7 +248,7 @@ class DemoWorldBuilder {
     await this.manager.getRepository(Advisory).insert({
       id, caseId: owner.id, identifier, title: owner.title, overview: `${owner.title}.`, affectedProducts: owner.affectedProducts,
       impact: 'A remote attacker may execute arbitrary actions.', solution: 'Update to the fixed version.', vendorStatements: 'Acme: fixed in 2.4. Globex: not affected.',
-      cvssV3Vector: owner.cvssV3Vector, cvssV4Vector: null, cweId: owner.cweId, cveIds: status === AdvisoryStatus.PUBLISHED ? [`CVE-2026-${10000 + Object.keys(this.world.advisories).length}`] : [],
+      cvssV3Vector: owner.cvssV3Vector, cvssV4Vector: null, severity: advisorySeverity(owner.cvssV3Vector, null), cweId: owner.cweId, cveIds: status === AdvisoryStatus.PUBLISHED ? [`CVE-2026-${10000 + Object.keys(this.world.advisories).length}`] : [],
       status, publishedAt, unableToCoordinate: false, coordinatorVerification: null, internalNotes: 'Internal: check wording with legal.',
       createdAt: this.ago(60), updatedAt: this.ago(59),
     });

@@ -78,7 +78,7 @@ const TRANSITION_HISTORY = ['id', 'fromState', 'toState', 'at'];
 const ATTEMPT_OF_VENDOR = ORACLE_FIELDS.ContactAttempt.filter((field) => field !== 'notes');
 // Staged edits (issue 5) are coordinator staff's alone, like the internal notes.
 const ADVISORY_OF_PUBLIC = ORACLE_FIELDS.Advisory.filter((field) => field !== 'internalNotes' && field !== 'pendingRevision');
-const ADVISORY_DRAFT_OF_VENDOR = ADVISORY_OF_PUBLIC.filter((field) => field !== 'vendorStatements');
+const ADVISORY_DRAFT_OF_VENDOR = ADVISORY_OF_PUBLIC.filter((field) => field !== 'vendorStatements' && field !== 'updatedAt');
 const LISTED_ENTRY = ['id', 'caseReference', 'vendorName', 'stageOnePublishedAt', 'contactEstablishedAt'];
 const LISTED_PRODUCT = ['productName', 'productVersions', 'stageTwoPublishedAt'];
 const HELD_BY_RECEIVER: readonly CaseState[] = [CaseState.RECEIVED, CaseState.UNDER_ANALYSIS];

@@ -21,10 +21,21 @@ const COLUMNS_FIELD_RESOLVERS_READ: Record<string, readonly string[]> = {
 export function projectedColumns(metadata: EntityMetadata, fields: ReadonlySet<string> | undefined, needed: readonly string[]): string[] | null {
   const resolverColumns = COLUMNS_FIELD_RESOLVERS_READ[metadata.name];
   if (!fields || !resolverColumns) return null;
-  const columns = new Set([...resolverColumns, ...needed]);
-  for (const column of metadata.columns) if (fields.has(column.propertyName)) columns.add(column.propertyName);
-  return metadata.columns.filter((column) => columns.has(column.propertyName)).map((column) => column.propertyName);
+  // Asked once per item of a list with the same (cached) field set.
+  let known = projections.get(fields);
+  if (!known) projections.set(fields, (known = new Map()));
+  const key = `${metadata.name}\u0000${needed.join(',')}`;
+  let projected = known.get(key);
+  if (!projected) {
+    const columns = new Set([...resolverColumns, ...needed]);
+    for (const column of metadata.columns) if (fields.has(column.propertyName)) columns.add(column.propertyName);
+    projected = metadata.columns.filter((column) => columns.has(column.propertyName)).map((column) => column.propertyName);
+    known.set(key, projected);
+  }
+  return projected;
 }
+
+const projections = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
 
 export interface Batch {
   /** The rows whose `keyColumn` is one of `keys`. */

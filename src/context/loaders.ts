@@ -23,6 +23,13 @@ export interface Loaders {
   lastBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy: keyof T & string, fields?: ReadonlySet<string>): DataLoader<string, T | null>;
 }
 
+const signatures = new WeakMap<string[], string>();
+function signatureOf(columns: string[]): string {
+  let signature = signatures.get(columns);
+  if (signature === undefined) signatures.set(columns, (signature = columns.join(',')));
+  return signature;
+}
+
 export function createLoaders(ctx: RequestContext): Loaders {
   const cache = new Map<string, DataLoader<string, unknown>>();
 
@@ -50,7 +57,7 @@ export function createLoaders(ctx: RequestContext): Loaders {
 
   function columnsFor(target: EntityTarget<ObjectLiteral>, fields: ReadonlySet<string> | undefined, needed: string[]) {
     const columns = projectedColumns(ctx.dataSource.getMetadata(target), fields, needed);
-    return { columns, signature: columns ? columns.join(',') : '*' };
+    return { columns, signature: columns ? signatureOf(columns) : '*' };
   }
 
   const nameOf = (target: EntityTarget<ObjectLiteral>) => ctx.dataSource.getMetadata(target).name;

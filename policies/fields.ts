@@ -17,13 +17,23 @@ export const CASE_VULNERABILITY = [
 ];
 /** What the receiving organization works with while it holds the report: all but the coordinator's notes. */
 export const CASE_FOR_RECEIVER = [...CASE_VULNERABILITY, 'finderName', 'finderConsentToName'];
-/** The vendor's view: the vulnerability and analysis; the finder's name only with consent (a separate rule). */
-export const CASE_FOR_VENDOR = [...CASE_VULNERABILITY, 'finderConsentToName'];
+/**
+ * The vendor's view: the vulnerability and analysis; the finder's name only with consent (a separate rule). And the
+ * case's publication schedule (not a GraphQL field: it decides whether `state` reads PUBLICATION_SCHEDULED, see
+ * src/cases/shown-state.ts): a notified vendor negotiated the date and reads the scheduled advisory's status and
+ * publishedAt anyway.
+ */
+export const CASE_FOR_VENDOR = [...CASE_VULNERABILITY, 'finderConsentToName', 'publicationDueAt'];
 /** The finder's view of its own report: what it sent and where it stands, never the analysis or vendors. */
 export const CASE_FOR_FINDER = [...CASE_SUMMARY, 'description', 'affectedProducts', 'finderName', 'finderConsentToName'];
 export const CASE_ANALYSIS_INPUT = ['cvssV3Vector', 'cvssV4Vector', 'cweId', 'analysisNotes'];
 
 export const TRANSITION_PUBLIC_FIELDS = ['id', 'fromState', 'toState', 'at'];
+/**
+ * A transition exists for anyone but coordinator staff only from its time on: the move to PUBLISHED of a scheduled
+ * publication is recorded when it is scheduled, with the time it takes effect.
+ */
+export const transitionHappened = (now: Date) => ({ at: { $lte: now } });
 
 export const CONTACT_ATTEMPT_FOR_VENDOR = ['id', 'channel', 'address', 'attemptedAt', 'outcome', 'correctsAttemptId', 'createdAt'];
 

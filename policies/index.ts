@@ -33,7 +33,7 @@ export function buildAbility(viewer: Viewer, now: Date): AppAbility {
     const policy = POLICIES[persona as Exclude<Persona, 'PUBLIC'>];
     if (!policy) throw new Error(`No policy for persona ${persona}`);
     memberPolicy(builder, viewer);
-    finderPolicy(builder, viewer);
+    finderPolicy(builder, viewer, now);
     policy(builder, viewer, now);
   }
   return builder.build();

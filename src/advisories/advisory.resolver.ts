@@ -97,7 +97,7 @@ export class AdvisoryResolver {
   }
 
   @Access('AUTHENTICATED')
-  @Mutation(() => Advisory, { description: 'Assigns the identifier and publishes now or at publishAt as revision 1. The case becomes PUBLISHED.' })
+  @Mutation(() => Advisory, { description: 'Assigns the identifier and publishes now or at publishAt as revision 1. The case becomes PUBLISHED (for a later publishAt: PUBLICATION_SCHEDULED until then, as staff and its notified vendors read it).' })
   publishAdvisory(@Ctx() ctx: RequestContext, @Arg('input') input: PublishAdvisoryInput) {
     return advisories.publishAdvisory(ctx, input);
   }

@@ -303,7 +303,9 @@ export const coordinatedPublicationGate: PublicationGate = async (tx, _advisory,
 
 /**
  * Publishes now or at `publishAt`: assigns the identifier, releases revision 1 and copies the vendors' verification
- * results and response statuses into the advisory. The case becomes PUBLISHED.
+ * results and response statuses into the advisory. The case becomes PUBLISHED, or, for a time ahead,
+ * PUBLICATION_SCHEDULED with that due time, which reads PUBLISHED from then on (src/cases/shown-state.ts); its move
+ * to PUBLISHED is recorded with that time, so only staff see it before.
  */
 export async function publishAdvisory(ctx: RequestContext, input: PublishAdvisoryInput, gate: PublicationGate = coordinatedPublicationGate): Promise<Advisory> {
   await ensureAdvisorySequences(ctx, [ctx.config.advisoryPrefixDomestic, ctx.config.advisoryPrefixOverseas]);
@@ -331,8 +333,17 @@ export async function publishAdvisory(ctx: RequestContext, input: PublishAdvisor
     await managerOf(tx).getRepository(AdvisoryRevision).insert({
       id: newId(), advisoryId: advisory.id, number: 1, releasedAt: publishedAt, summary: INITIAL_REVISION_SUMMARY, actorUserId: actorOf(tx),
     });
-    await managerOf(tx).getRepository(Case).update({ id: owner.id }, { state: CaseState.PUBLISHED, updatedAt: tx.now });
-    await recordTransition(tx, owner.id, owner.state, CaseState.PUBLISHED, mode === 'unable-to-coordinate' ? 'Published without the vendor after the committee approved' : 'Advisory published');
+    const scheduled = publishedAt.getTime() > tx.now.getTime();
+    await managerOf(tx)
+      .getRepository(Case)
+      .update(
+        { id: owner.id },
+        scheduled
+          ? { state: CaseState.PUBLICATION_SCHEDULED, publicationDueAt: publishedAt, stateBeforePublication: owner.state, updatedAt: tx.now }
+          : { state: CaseState.PUBLISHED, updatedAt: tx.now },
+      );
+    const reason = mode === 'unable-to-coordinate' ? 'Published without the vendor after the committee approved' : 'Advisory published';
+    await recordTransition(tx, owner.id, owner.state, CaseState.PUBLISHED, reason, scheduled ? publishedAt : tx.now);
   });
   return getAdvisory(ctx, input.advisoryId);
 }

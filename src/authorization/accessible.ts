@@ -4,6 +4,7 @@ import { buildAnd, buildOr, CompoundCondition, Condition } from '@ucast/mongo2js
 import { getMetadataStorage } from 'type-graphql';
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { recordEmbargoedReads, rememberPreviousFingerprint, selectPreviousReadFingerprint } from '../audit/embargoed-read';
+import { rememberShownState, selectShownState } from '../cases/shown-state';
 import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
 import { sameCondition, SqlConditionTranslator, SqlFragment, withoutRedundantDisjuncts } from './sql-condition';
@@ -147,11 +148,14 @@ export function maskRow<T extends ObjectLiteral>(ctx: RequestContext, subjectTyp
 
 const exposedColumnsCache = new Map<unknown, string[]>();
 
-/** Columns that are also GraphQL fields. Internal foreign keys stay: relations are resolved under their own policy. */
+/**
+ * Columns that are also GraphQL fields (by the field's name in the schema: a case's `state` field shows a value derived
+ * from the `state` column). Internal foreign keys stay: relations are resolved under their own policy.
+ */
 export function exposedColumns(target: unknown, columns: string[]): string[] {
   let exposed = exposedColumnsCache.get(target);
   if (!exposed) {
-    const graphqlFields = new Set(getMetadataStorage().fields.filter((field) => field.target === target).map((field) => field.name));
+    const graphqlFields = new Set(getMetadataStorage().fields.filter((field) => field.target === target).map((field) => field.schemaName));
     exposed = columns.filter((column) => graphqlFields.has(column));
     exposedColumnsCache.set(target, exposed);
   }
@@ -167,19 +171,29 @@ export async function loadAccessible<T extends ObjectLiteral>(ctx: RequestContex
   // An audited reader's previous read of each advisory comes with the rows (changedSinceLastRead), before this
   // request's own reads are logged.
   const withPreviousReads = metadata.name === 'Advisory' && selectPreviousReadFingerprint(ctx, query);
-  const rows = await loadMasked(ctx, metadata, query, withPreviousReads);
+  // A case's state as this viewer reads it at this instant (a publication scheduled for later), derived in SQL.
+  const withShownState = metadata.name === 'Case';
+  if (withShownState) selectShownState(ctx, query);
+  const rows = await loadMasked(ctx, metadata, query, withPreviousReads, withShownState);
   await recordEmbargoedReads(ctx, metadata.name, rows);
   return rows;
 }
 
-async function loadMasked<T extends ObjectLiteral>(ctx: RequestContext, metadata: EntityMetadata, query: SelectQueryBuilder<T>, withPreviousReads: boolean): Promise<T[]> {
+async function loadMasked<T extends ObjectLiteral>(
+  ctx: RequestContext,
+  metadata: EntityMetadata,
+  query: SelectQueryBuilder<T>,
+  withPreviousReads: boolean,
+  withShownState: boolean,
+): Promise<T[]> {
   const restricted = fieldRestrictedRules(ctx, metadata.name);
-  if (!restricted && !withPreviousReads) return query.getMany();
+  if (!restricted && !withPreviousReads && !withShownState) return query.getMany();
   const { entities, raw } = await query.getRawAndEntities();
   if (withPreviousReads) entities.forEach((entity, index) => rememberPreviousFingerprint(entity, raw[index]));
-  if (!restricted) return entities;
-  const columns = exposedColumns(metadata.target, metadata.columns.map((column) => column.propertyName));
-  return entities.map((entity, index) => maskRow(ctx, metadata.name, columns, entity, raw[index]));
+  const columns = restricted ? exposedColumns(metadata.target, metadata.columns.map((column) => column.propertyName)) : [];
+  const masked = restricted ? entities.map((entity, index) => maskRow(ctx, metadata.name, columns, entity, raw[index])) : entities;
+  if (withShownState) masked.forEach((entity, index) => rememberShownState(entity, raw[index]));
+  return masked;
 }
 
 /** Loads one object by id under the viewer's predicate. A forbidden id and a missing id give the same NOT_FOUND. */
@@ -201,6 +215,18 @@ export async function findAccessibleByIdOrNull<T extends ObjectLiteral>(ctx: Req
 /** True when the viewer may perform `action` on this loaded row (and, if given, on that field). */
 export function may(ctx: RequestContext, action: string, subjectType: string, row: object, field?: string): boolean {
   return ctx.ability.can(action, asSubject(subjectType, { ...row }), field);
+}
+
+/**
+ * A SQL condition on `alias` that holds exactly on the rows where the viewer may read `field` (`1 = 0` when no rule
+ * grants it), for use inside another expression: the same test as `may(ctx, 'read', …, field)` on a loaded row.
+ */
+export function readableFieldSql(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, field: string): SqlFragment {
+  const metadata = ctx.dataSource.getMetadata(target);
+  const ast = rulesToCondition(ctx.ability.rulesFor('read', metadata.name, field), ruleAst, { and: buildAnd, or: buildOr, empty: () => buildAnd([]) });
+  if (!ast) return { sql: '1 = 0', params: {} };
+  const translator = new SqlConditionTranslator(ctx.dataSource);
+  return { sql: translator.translate(ast, metadata, alias), params: translator.params };
 }
 
 /**

@@ -10,12 +10,20 @@ export enum CaseState {
   HANDED_OVER = 'HANDED_OVER',
   VENDOR_CONTACT = 'VENDOR_CONTACT',
   COORDINATING = 'COORDINATING',
+  PUBLICATION_SCHEDULED = 'PUBLICATION_SCHEDULED',
   PUBLISHED = 'PUBLISHED',
   CLOSED = 'CLOSED',
   REJECTED = 'REJECTED',
   WITHDRAWN = 'WITHDRAWN',
 }
-registerEnumType(CaseState, { name: 'CaseState' });
+registerEnumType(CaseState, {
+  name: 'CaseState',
+  valuesConfig: {
+    PUBLICATION_SCHEDULED: {
+      description: 'The advisory is scheduled. Only coordinator staff and the notified vendors read this state; everyone else reads the state before it until the publication time, then PUBLISHED.',
+    },
+  },
+});
 
 export enum CaseVendorStatus {
   UNNOTIFIED = 'UNNOTIFIED',
@@ -72,9 +80,27 @@ export class Case {
   @ReferenceColumn()
   registeredByOrgId!: string;
 
-  @Field(() => CaseState)
+  /**
+   * The stored state: what services and policies decide on. Viewers read `shownState`, derived from it in SQL at the
+   * request's clock (src/cases/shown-state.ts).
+   */
   @EnumColumn()
   state!: CaseState;
+
+  /** When a scheduled publication takes effect (the advisory's publishedAt); set with PUBLICATION_SCHEDULED. */
+  @DateTimeColumn({ nullable: true })
+  publicationDueAt!: Date | null;
+
+  /** The state the case was in when its publication was scheduled: what a viewer who may not know of the schedule reads until it is due. */
+  @EnumColumn({ nullable: true })
+  stateBeforePublication!: CaseState | null;
+
+  /** Set by loadAccessible for the viewer; null when the viewer may not read `state` on this case. */
+  @Field(() => CaseState, {
+    name: 'state',
+    description: 'PUBLISHED from the publication time (to the millisecond, by the request clock). A scheduled publication reads PUBLICATION_SCHEDULED only to those who may read the schedule.',
+  })
+  shownState?: CaseState | null;
 
   @Field({ nullable: true, description: 'Coordinated with an overseas coordinator (JVNVU identifiers).' })
   @Column({ type: 'boolean', default: false })

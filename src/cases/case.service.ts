@@ -12,7 +12,8 @@ import { Organization, OrganizationKind } from '../organizations/organization.en
 import { Vendor } from '../vendors/vendor.entity';
 import { Case, CaseState, CaseTransition, CaseVendor, CaseVendorStatus } from './case.entity';
 import { AddVendorToCaseInput, CaseFilter, CaseOrder, SubmitReportInput, TransitionCaseInput, UpdateCaseInput, UpdateVendorStatusInput } from './case.input';
-import { isLegalTransition } from './case-state';
+import { effectiveState, isLegalTransition } from './case-state';
+import { countOfShownStates, shownStateIn, storedStatesFor } from './shown-state';
 
 const REFERENCE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -39,7 +40,7 @@ export async function listCases(
   const query = accessibleQuery(ctx, Case, 'c');
   restrictToReadableFields(ctx, Case, 'c', query, used);
   if (query) {
-    if (filter.states?.length) query.andWhere('c.state IN (:...filterStates)', { filterStates: filter.states });
+    if (filter.states?.length) query.andWhere(shownStateIn(ctx, query, 'c', filter.states));
     if (filter.search) query.andWhere(`LOWER(c.title) LIKE :filterSearch ${LIKE_ESCAPE}`, { filterSearch: containsPattern(filter.search) });
     if (filter.cweId) query.andWhere('c.cweId = :filterCwe', { filterCwe: filter.cweId });
     if (filter.receivedAfter) query.andWhere('c.receivedAt >= :filterAfter', { filterAfter: filter.receivedAfter });
@@ -57,7 +58,8 @@ export async function listCases(
     }
   }
   // The dashboard's states filter: one ordered range per state in IDX_case_file_state_receivedAt.
-  const split = order.field === 'receivedAt' && filter.states && filter.states.length > 1 && filter.states.length <= 8 ? { column: 'c.state', values: [...new Set(filter.states)] } : undefined;
+  const ranges = filter.states?.length ? storedStatesFor(filter.states) : [];
+  const split = order.field === 'receivedAt' && ranges.length > 1 && ranges.length <= 9 ? { column: 'c.state', values: ranges } : undefined;
   const columns = projectedColumns(ctx.dataSource.getMetadata(Case), fields, []);
   return paginate(ctx, Case, query, 'c', page, { property: order.field, direction: order.direction, isDate: true }, split, countFromStateCounts(ctx, filter), columns);
 }
@@ -71,15 +73,7 @@ function countFromStateCounts(ctx: RequestContext, filter: CaseFilter): (() => P
   const { states, ...others } = filter;
   const otherFilters = Object.values(others).some((value) => value !== undefined && value !== null);
   if (!states?.length || otherFilters || !readsEveryRow(ctx, 'Case')) return undefined;
-  return async () => {
-    const row = await managerOf(ctx)
-      .createQueryBuilder()
-      .select('COALESCE(SUM(counts.cases), 0)', 'total')
-      .from('case_state_count', 'counts')
-      .where('counts.state IN (:...countedStates)', { countedStates: [...new Set(states)] })
-      .getRawOne<{ total: number | string }>();
-    return Number(row?.total ?? 0);
-  };
+  return () => countOfShownStates(ctx, states);
 }
 
 export async function getCase(ctx: RequestContext, id: string): Promise<Case> {
@@ -142,7 +136,8 @@ export async function submitReport(ctx: RequestContext, input: SubmitReportInput
   return getCase(ctx, id);
 }
 
-export async function recordTransition(ctx: RequestContext, caseId: string, from: CaseState | null, to: CaseState, reason: string | null): Promise<void> {
+/** Records a step of the case, by default now; a scheduled publication's step is recorded with the time it takes effect. */
+export async function recordTransition(ctx: RequestContext, caseId: string, from: CaseState | null, to: CaseState, reason: string | null, at: Date = ctx.now): Promise<void> {
   const viewer = ctx.viewer;
   await managerOf(ctx).getRepository(CaseTransition).insert({
     id: newId(),
@@ -152,7 +147,7 @@ export async function recordTransition(ctx: RequestContext, caseId: string, from
     actorUserId: viewer.kind === 'authenticated' ? viewer.userId : null,
     actorName: viewer.kind === 'authenticated' ? viewer.displayName : null,
     reason,
-    at: ctx.now,
+    at,
   });
 }
 
@@ -163,7 +158,10 @@ export async function recordTransition(ctx: RequestContext, caseId: string, from
  */
 export async function changeCaseState(ctx: RequestContext, caseId: string, to: CaseState, reason: string | null): Promise<void> {
   const current = await findAccessibleById(ctx, Case, caseId);
-  if (!isLegalTransition(current.state, to)) throw new InvalidTransitionError(current.state, to);
+  const from = effectiveState(current, ctx.now);
+  // A viewer that reads another state (a publication scheduled for later, unknown to it) may not move the case.
+  if (from !== current.shownState) throw new ForbiddenError(`You may not move this case to ${to}`);
+  if (!isLegalTransition(from, to)) throw new InvalidTransitionError(from, to);
   if (!may(ctx, 'transition', 'Case', current, to)) throw new ForbiddenError(`You may not move this case to ${to}`);
   const result = await managerOf(ctx)
     .createQueryBuilder()
@@ -172,7 +170,7 @@ export async function changeCaseState(ctx: RequestContext, caseId: string, to: C
     .where('id = :caseId AND state = :from', { caseId, from: current.state })
     .execute();
   if (result.affected !== 1) throw new ConflictError('The case changed state meanwhile; reload and retry');
-  await recordTransition(ctx, caseId, current.state, to, reason);
+  await recordTransition(ctx, caseId, from, to, reason);
 }
 
 export async function transitionCase(ctx: RequestContext, input: TransitionCaseInput): Promise<Case> {

@@ -1,5 +1,6 @@
 import { EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import { exposedColumns, fieldRuleFlags, managerOf, maskRow, policyCondition } from '../authorization/accessible';
+import { rememberShownState, shownStateSelection } from '../cases/shown-state';
 import type { RequestContext } from './request-context';
 
 /**
@@ -76,6 +77,12 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
     for (const flag of flags.flags) selects.push(`${flag.sql} AS ${escape(flag.name)}`);
     Object.assign(parameters, flags.params);
   }
+  // A case's state as this viewer reads it at this instant (src/cases/shown-state.ts), as in loadAccessible.
+  const shown = metadata.name === 'Case' ? shownStateSelection(ctx, 'row') : null;
+  if (shown) {
+    selects.push(shown.sql);
+    Object.assign(parameters, shown.params);
+  }
 
   const row = escape('row');
   const key = escape(column(batch.keyColumn).databaseName);
@@ -103,6 +110,8 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
   return raw.map((values) => {
     const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
     for (const each of loaded) each.setEntityValue(entity, driver.prepareHydratedValue(values[`row_${each.databaseName}`], each));
-    return flags ? maskRow(ctx, metadata.name, exposed, entity, values) : entity;
+    const masked = flags ? maskRow(ctx, metadata.name, exposed, entity, values) : entity;
+    if (shown) rememberShownState(masked, values);
+    return masked;
   });
 }

@@ -1,5 +1,6 @@
 import { findAccessibleById, managerOf, may } from '../authorization/accessible';
 import { Advisory, AdvisoryStatus } from '../advisories/advisory.entity';
+import { Case, CaseState, CaseTransition } from '../cases/case.entity';
 import { actorOf, appendAuditEntries } from '../audit/audit-chain';
 import { AuditAction } from '../audit/audit-entry.entity';
 import { isEmbargoed } from '../audit/embargoed-read';
@@ -11,7 +12,7 @@ import { ReschedulePublicationInput } from './disclosure.input';
  * Moves the planned publication of a scheduled advisory (PUBLISHED with publishedAt still ahead). Visibility is
  * decided by comparing publishedAt with each request's clock, so the new time takes effect for the next request:
  * nothing runs at the old time, and there is no cache that could still show it. Grants without an explicit end
- * follow the publication, whichever way it moves.
+ * follow the publication, whichever way it moves; so do the case's due time and its recorded move to PUBLISHED.
  */
 export async function reschedulePublication(ctx: RequestContext, input: ReschedulePublicationInput): Promise<Advisory> {
   if (!ctx.ability.can('publish', 'Advisory')) throw new ForbiddenError('You may not schedule publications');
@@ -32,6 +33,19 @@ export async function reschedulePublication(ctx: RequestContext, input: Reschedu
       .where('id = :advisoryId AND publishedAt = :previousPublishedAt', { advisoryId: advisory.id, previousPublishedAt: previous })
       .execute();
     if (result.affected !== 1) throw new ConflictError('The publication time changed meanwhile; reload and retry');
+    const manager = managerOf(tx);
+    await manager
+      .createQueryBuilder()
+      .update(Case)
+      .set({ publicationDueAt: input.publishAt, updatedAt: tx.now })
+      .where('id = :scheduledCase AND state = :scheduledState', { scheduledCase: advisory.caseId, scheduledState: CaseState.PUBLICATION_SCHEDULED })
+      .execute();
+    await manager
+      .createQueryBuilder()
+      .update(CaseTransition)
+      .set({ at: input.publishAt })
+      .where('caseId = :scheduledCase AND toState = :publishedState AND at = :previousPublishedAt', { scheduledCase: advisory.caseId, publishedState: CaseState.PUBLISHED, previousPublishedAt: previous })
+      .execute();
     await appendAuditEntries(tx, [{
       ...actorOf(tx),
       action: AuditAction.PUBLICATION_RESCHEDULED,

@@ -136,7 +136,7 @@ describe('CASL in memory and the SQL translation agree', () => {
   }, RUNS * 60_000 + 300_000);
 });
 
-/** Columns that are GraphQL fields: the masking leaves internal foreign keys alone on purpose (accessible.ts). */
+/** Columns that are GraphQL fields (by schema name): the masking leaves internal foreign keys alone on purpose (accessible.ts). */
 function isExposed(metadata: EntityMetadata, column: string): boolean {
-  return getMetadataStorage().fields.some((field) => field.target === metadata.target && field.name === column);
+  return getMetadataStorage().fields.some((field) => field.target === metadata.target && field.schemaName === column);
 }

@@ -2,7 +2,7 @@ import { getNamedType, GraphQLObjectType, GraphQLSchema, isLeafType, isNonNullTy
 import { ORACLE_FIELDS, readable, Sight, Subject, SUBJECTS } from './oracle';
 import { CASE_COMMITTEE_RELATIONS, COMMITTEE_TYPE_MODELS, committeeTables } from './committee';
 import { ADVISORY_DISCLOSURE_COMPUTED, ADVISORY_DISCLOSURE_RELATIONS, DISCLOSURE_TYPE_MODELS, disclosureWorldRows } from './disclosure';
-import { ADVISORY_PUBLICATION_COMPUTED, ADVISORY_PUBLICATION_RELATIONS, PUBLICATION_TYPE_MODELS, publicationRows } from './publication';
+import { ADVISORY_PUBLICATION_COMPUTED, ADVISORY_PUBLICATION_RELATIONS, CASE_PUBLICATION_COMPUTED, PUBLICATION_TYPE_MODELS, publicationRows } from './publication';
 import type { World } from './world';
 
 /**
@@ -30,10 +30,11 @@ export interface TypeModel {
   relations?: Record<string, RelationModel>;
   /**
    * Fields whose value is worked out from the row and from which of its columns the viewer may read (a public list
-   * entry's stage): the expected value exactly, null included, or a predicate the answer must satisfy. A computed field
-   * of an object type without an id (an advisory's staged edits) is selected whole and compared whole.
+   * entry's stage; a case's state, which also depends on who asks and when): the expected value exactly, null included,
+   * or a predicate the answer must satisfy. A computed field of an object type without an id (an advisory's staged
+   * edits) is selected whole and compared whole.
    */
-  computed?: Record<string, (row: Row, canRead: (column: string) => boolean) => unknown>;
+  computed?: Record<string, (row: Row, canRead: (column: string) => boolean, context: { world: World; sight: Sight }) => unknown>;
   /** Columns that using the API changes (an API key's last use): only "null when unreadable" is checked. */
   volatile?: string[];
 }
@@ -56,6 +57,7 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
       advisory: { target: 'Advisory', shape: 'one', related: (world, row) => rows(world.advisories.filter((item) => item.caseId === row.id)) },
       ...CASE_COMMITTEE_RELATIONS,
     },
+    computed: CASE_PUBLICATION_COMPUTED,
   },
   CaseVendor: {
     subject: 'CaseVendor',
@@ -255,7 +257,7 @@ export class ResponseChecker {
       }
       const compute = model.computed?.[field];
       if (compute) {
-        const expected = compute(row, (column) => readable(this.sight, model.subject, id, column));
+        const expected = compute(row, (column) => readable(this.sight, model.subject, id, column), { world: this.world, sight: this.sight });
         const matches = typeof expected === 'function' ? (expected as (value: unknown) => boolean)(actual) : canonical(actual) === canonical(expected);
         if (!matches) this.problem(`${path}.${field}`, `${expected === null ? 'LEAK: ' : ''}expected ${typeof expected === 'function' ? String(expected) : JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
         continue;

@@ -15,6 +15,8 @@
  *   products and contact points.
  * - Finder (any person who reported): its own reports (summary, description, affected products, its name and its
  *   consent) and their state history (no actor, no reason); nothing about vendors.
+ * - Nothing is visible before its time: for anyone but coordinator staff a transition exists only from its `at` on
+ *   (a scheduled publication's move to PUBLISHED is recorded with the publication time; publication.ts).
  * - Every authenticated caller: itself, its organization and its colleagues; an organization admin also its
  *   organization's API keys.
  * - Everyone, with or without credentials: advisories with status PUBLISHED whose publishedAt has come, without
@@ -179,6 +181,7 @@ function coreSight({ world, identity, now, see, grant }: SightContext): void {
 
   // The public list of unreachable developers: the same for every viewer.
   const due = (time: Date | null) => time !== null && time.getTime() <= now.getTime();
+  const happened = (time: Date) => time.getTime() <= now.getTime();
   grant('UnreachableDeveloperEntry', [...LISTED_ENTRY, ...LISTED_PRODUCT]);
   for (const row of world.listings) {
     if (row.withdrawn || !due(row.stageOnePublishedAt)) continue;
@@ -224,7 +227,7 @@ function coreSight({ world, identity, now, see, grant }: SightContext): void {
     grant('Case', CASE_OF_FINDER);
     grant('CaseTransition', TRANSITION_HISTORY);
     for (const row of world.cases) if (row.finderUserId === userId) see('Case', row.id, CASE_OF_FINDER);
-    for (const row of world.transitions) if (caseById.get(row.caseId)?.finderUserId === userId) see('CaseTransition', row.id, TRANSITION_HISTORY);
+    for (const row of world.transitions) if (caseById.get(row.caseId)?.finderUserId === userId && happened(row.at)) see('CaseTransition', row.id, TRANSITION_HISTORY);
   }
 
   if (receiver) {
@@ -236,7 +239,7 @@ function coreSight({ world, identity, now, see, grant }: SightContext): void {
     }
     for (const row of world.transitions) {
       const owner = caseById.get(row.caseId);
-      if (owner?.registeredByOrgId !== organizationId) continue;
+      if (owner?.registeredByOrgId !== organizationId || !happened(row.at)) continue;
       see('CaseTransition', row.id, HELD_BY_RECEIVER.includes(owner.state) ? ORACLE_FIELDS.CaseTransition : TRANSITION_HISTORY);
     }
   }

@@ -12,14 +12,19 @@
  *   status and whether or not the advisory is public, to accept or decline it.
  * - A vendor reads the draft of a case it was notified of (core rules) and, on it, its own product rows only: the
  *   other vendors on the case stay hidden until publication.
+ * - A publication scheduled for later must not show in its case before its time (`shownCaseState`): the case reads
+ *   PUBLISHED to everyone who sees it from the publication time on (to the millisecond); before, coordinator staff
+ *   and the vendors notified on the case (who agreed the date and read the scheduled advisory) read
+ *   PUBLICATION_SCHEDULED, everyone else the state the case was in when it was scheduled. Its move to PUBLISHED is
+ *   recorded with the publication time, and transitions exist for anyone but staff only from their time (core rules).
  */
 import fc from 'fast-check';
 import { AdvisoryPendingRevision, AdvisorySeverity, AdvisoryStatus } from '../../src/advisories/advisory.entity';
 import { CreditStatus, CreditType, VendorVerificationResult } from '../../src/advisories/advisory-publication.entity';
-import { CaseVendorStatus } from '../../src/cases/case.entity';
+import { CaseState, CaseVendorStatus } from '../../src/cases/case.entity';
 import { OrganizationKind } from '../../src/organizations/organization.entity';
 import type { RelationModel, Row, TypeModel } from './model';
-import type { SightContext } from './oracle';
+import type { Sight, SightContext } from './oracle';
 import type { World } from './world';
 
 export interface AdvisoryRevisionRow { id: string; advisoryId: string; number: number; releasedAt: Date; summary: string; actorUserId: string | null }
@@ -76,6 +81,11 @@ const advisoryPublicationPlan = fc.record({
     }),
     { maxLength: 3 },
   ),
+  /**
+   * A published advisory whose case went through PUBLICATION_SCHEDULED (published through publishAt): the case is
+   * stored in that state with the advisory's publication time, and its move to PUBLISHED is recorded at that time.
+   */
+  scheduledFrom: fc.option(fc.constantFrom(CaseState.COORDINATING, CaseState.VENDOR_CONTACT), { nil: null, freq: 2 }),
 });
 /** Plans for the advisories in the order they were built, taken in turn (none: the advisories keep the defaults). */
 export const publicationPlanArbitrary = fc.array(advisoryPublicationPlan, { maxLength: 8 });
@@ -104,6 +114,13 @@ export function buildPublication(world: World, plans: AdvisoryPublicationPlan[],
 
     if (advisory.status === AdvisoryStatus.PUBLISHED && advisory.publishedAt) {
       const publishedAt = advisory.publishedAt;
+      const owner = world.cases.find((row) => row.id === advisory.caseId);
+      if (plan.scheduledFrom && owner) {
+        Object.assign(owner, { state: CaseState.PUBLICATION_SCHEDULED, publicationDueAt: publishedAt, stateBeforePublication: plan.scheduledFrom });
+        world.transitions.push({
+          id: id(), caseId: owner.id, fromState: plan.scheduledFrom, toState: CaseState.PUBLISHED, actorUserId: null, actorName: text('Actor'), reason: text('Reason'), at: publishedAt,
+        });
+      }
       const releases = Array.from({ length: 1 + plan.laterRevisions }, (_, number) => new Date(publishedAt.getTime() + number * DAY + number));
       releases.forEach((releasedAt, number) => world.advisoryRevisions.push({ id: id(), advisoryId: advisory.id, number: number + 1, releasedAt, summary: text('RevisionSummary'), actorUserId: null }));
       advisory.revision = releases.length;
@@ -197,6 +214,27 @@ export function publicationSight({ world, identity, now, see, grant }: SightCont
     }
   }
 }
+
+/** Whether the viewer may know of a case's scheduled publication: coordinator staff and the vendors notified on it. */
+function seesSchedule(world: World, sight: Sight, caseId: string): boolean {
+  const { persona, vendorId } = sight.identity;
+  if (persona === OrganizationKind.COORDINATOR) return true;
+  return persona === OrganizationKind.VENDOR && vendorId !== null && world.caseVendors.some((row) => row.caseId === caseId && row.vendorId === vendorId && row.status !== CaseVendorStatus.UNNOTIFIED);
+}
+
+/** The state a viewer reads of a case at its instant (see the rules at the top). */
+export function shownCaseState(world: World, sight: Sight, row: Row): CaseState {
+  const state = row.state as CaseState;
+  if (state !== CaseState.PUBLICATION_SCHEDULED) return state;
+  const due = row.publicationDueAt as Date | null;
+  if (due !== null && due.getTime() <= sight.now.getTime()) return CaseState.PUBLISHED;
+  return seesSchedule(world, sight, row.id) ? state : (row.stateBeforePublication as CaseState);
+}
+
+/** The case's fields of this domain (spread into TYPE_MODELS.Case.computed). */
+export const CASE_PUBLICATION_COMPUTED: NonNullable<TypeModel['computed']> = {
+  state: (row, canRead, { world, sight }) => (canRead('state') ? shownCaseState(world, sight, row) : null),
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // The GraphQL types.

@@ -3,6 +3,7 @@ import { GraphQLSchema } from 'graphql';
 import { readable, Sight, Subject } from './oracle';
 import { ResponseChecker, Row, selectionFor, TYPE_MODELS, worldRows } from './model';
 import { publicationOperations } from './publication-operations';
+import { shownCaseState } from './publication';
 import type { HttpAnswer } from './support';
 import { COMMITTEE_ROOT_FIELDS, committeeOperations } from './committee';
 import { DISCLOSURE_ROOT_FIELDS, disclosureOperations } from './disclosure';
@@ -95,11 +96,24 @@ export function operationsFor(schema: GraphQLSchema, world: World, sight: Sight,
   const someCase = pick(cases);
   const caseFilters: ListFilter[] = [{ label: 'all', variables: {}, uses: ['receivedAt'], matches: () => true }];
   if (someCase) {
+    // States as the viewer reads them: a scheduled publication shows as PUBLICATION_SCHEDULED, PUBLISHED or the
+    // state before it, depending on who asks and when (publication.ts).
+    const shows = (row: Row, states: string[]) => states.includes(shownCaseState(world, sight, row));
     const states = [someCase.state as string, String(pick(cases)?.state)];
     caseFilters.push({
       label: `states ${states} by updatedAt`, variables: { filter: { states }, orderBy: { field: 'UPDATED_AT', direction: 'ASC' } }, uses: ['updatedAt', 'state'],
-      matches: (row) => states.includes(row.state as string),
+      matches: (row) => shows(row, states),
     });
+    // The dashboard's shape (states only, newest received first: one index range per state, and for staff the total
+    // from the per-state counts), with every state a scheduled publication can show as, and one of them alone.
+    const scheduled = cases.find((row) => row.state === 'PUBLICATION_SCHEDULED');
+    if (scheduled) {
+      const shownAs = ['PUBLISHED', 'PUBLICATION_SCHEDULED', String(scheduled.stateBeforePublication)];
+      const alone = String(pick(shownAs));
+      for (const wanted of [shownAs, [alone]]) {
+        caseFilters.push({ label: `states ${wanted} by receivedAt`, variables: { filter: { states: wanted } }, uses: ['receivedAt', 'state'], matches: (row) => shows(row, wanted) });
+      }
+    }
     const search = markerOf(pick(cases)?.title);
     if (search) caseFilters.push({ label: `search ${search}`, variables: { filter: { search: search.toLowerCase() } }, uses: ['receivedAt', 'title'], matches: (row) => String(row.title).includes(search) });
     const cweId = pick(cases.filter((row) => row.cweId))?.cweId as string | undefined;

@@ -9,7 +9,7 @@ import { oracle } from './oracle';
 import { COVERED_ROOT_FIELDS, operationsFor, PENDING_ROOT_FIELDS } from './queries';
 import { SECRECY_REGRESSIONS } from './regressions';
 import { createSecrecyServer, SecrecyServer } from './support';
-import { publicationIsRich } from './publication';
+import { publicationIsRich, scheduledCaseInstants } from './publication';
 import { buildWorld, ExtensionPlan, extensionPlanArbitrary, GeneratedWorld, Principal, replaceWorld, worldPlanArbitrary, WorldPlan } from './world';
 
 /** Building a server on a fresh database takes seconds on a busy MariaDB. */
@@ -90,8 +90,12 @@ describe('secrecy: the whole API against the independent oracle', () => {
       // every kind comes up every few worlds however many principals of another kind a world has.
       const ofKind = kinds[(firstKind + index) % kinds.length];
       const principal = ofKind[viewer.principal % ofKind.length];
-      // Half the time an instant at a publication boundary, otherwise anywhere around the epoch.
-      const boundary = generated.interestingTimes[viewer.time % generated.interestingTimes.length];
+      // Half the time an instant at a publication boundary, otherwise anywhere around the epoch. When the world
+      // schedules publications in cases, half of those boundaries are their due times (the case state's boundary).
+      const scheduled = scheduledCaseInstants(generated.world);
+      const boundary = scheduled.length > 0 && viewer.time % 4 === 0
+        ? scheduled[Math.floor(viewer.time / 4) % scheduled.length]
+        : generated.interestingTimes[viewer.time % generated.interestingTimes.length];
       const now = viewer.time % 2 === 0 ? boundary : new Date(generated.interestingTimes[0].getTime() + viewer.offsetDays * DAY);
       problems.push(...(await lookThrough(generated, principal, now, picks)));
     }

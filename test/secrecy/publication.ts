@@ -215,6 +215,11 @@ export function publicationSight({ world, identity, now, see, grant }: SightCont
   }
 }
 
+/** The due times of the world's scheduled publications, each with the millisecond either side. */
+export function scheduledCaseInstants(world: World): Date[] {
+  return world.cases.flatMap((row) => (row.publicationDueAt ? [-1, 0, 1].map((offset) => new Date(row.publicationDueAt!.getTime() + offset)) : []));
+}
+
 /** Whether the viewer may know of a case's scheduled publication: coordinator staff and the vendors notified on it. */
 function seesSchedule(world: World, sight: Sight, caseId: string): boolean {
   const { persona, vendorId } = sight.identity;

@@ -3,7 +3,7 @@ import { accessibleQuery, findAccessibleById, managerOf, may, restrictToReadable
 import { Case, CaseState, CaseVendor, CaseVendorStatus } from '../cases/case.entity';
 import { recordTransition } from '../cases/case.service';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
-import { PUBLISHABLE_STATES } from '../cases/case-state';
+import { PUBLISHABLE_STATES, SCHEDULABLE_FROM } from '../cases/case-state';
 import { newId } from '../common/columns';
 import { ConnectionShape, PageArgs, paginate } from '../common/connection';
 import { inTransaction, RequestContext } from '../context/request-context';
@@ -334,6 +334,7 @@ export async function publishAdvisory(ctx: RequestContext, input: PublishAdvisor
       id: newId(), advisoryId: advisory.id, number: 1, releasedAt: publishedAt, summary: INITIAL_REVISION_SUMMARY, actorUserId: actorOf(tx),
     });
     const scheduled = publishedAt.getTime() > tx.now.getTime();
+    if (scheduled && !SCHEDULABLE_FROM.includes(owner.state)) throw new Error(`A publication scheduled from ${owner.state} would escape the state filters (SCHEDULABLE_FROM)`);
     await managerOf(tx)
       .getRepository(Case)
       .update(

@@ -21,6 +21,13 @@ export const CASE_TRANSITIONS: Record<CaseState, readonly CaseState[]> = {
 /** States from which publishing the advisory moves the case to PUBLISHED. */
 export const PUBLISHABLE_STATES: readonly CaseState[] = [CaseState.COORDINATING];
 
+/**
+ * Every state a publication can be scheduled from (the coordinated path: COORDINATING; unable to coordinate: also
+ * VENDOR_CONTACT): what a scheduled case shows to viewers who may not know of the schedule. State filters rely on
+ * this list to know which index ranges a scheduled case can match in (src/cases/shown-state.ts).
+ */
+export const SCHEDULABLE_FROM: readonly CaseState[] = [CaseState.VENDOR_CONTACT, CaseState.COORDINATING];
+
 export function isLegalTransition(from: CaseState, to: CaseState): boolean {
   return CASE_TRANSITIONS[from].includes(to);
 }

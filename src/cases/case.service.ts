@@ -58,7 +58,7 @@ export async function listCases(
     }
   }
   // The dashboard's states filter: one ordered range per state in IDX_case_file_state_receivedAt.
-  const ranges = filter.states?.length ? storedStatesFor(filter.states) : [];
+  const ranges = filter.states?.length ? storedStatesFor(ctx, filter.states) : [];
   const split = order.field === 'receivedAt' && ranges.length > 1 && ranges.length <= 9 ? { column: 'c.state', values: ranges } : undefined;
   const columns = projectedColumns(ctx.dataSource.getMetadata(Case), fields, []);
   return paginate(ctx, Case, query, 'c', page, { property: order.field, direction: order.direction, isDate: true }, split, countFromStateCounts(ctx, filter), columns);

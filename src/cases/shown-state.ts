@@ -1,8 +1,9 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { managerOf, readableFieldSql } from '../authorization/accessible';
+import { managerOf, readableFieldSql, readsEveryRow } from '../authorization/accessible';
 import type { SqlFragment } from '../authorization/sql-condition';
 import type { RequestContext } from '../context/request-context';
 import { Case, CaseState } from './case.entity';
+import { SCHEDULABLE_FROM } from './case-state';
 
 /**
  * The case state a viewer reads, derived in SQL at the request's clock, so single lookups, relations, list filters
@@ -47,27 +48,36 @@ export function rememberShownState(entity: ObjectLiteral, raw: Record<string, un
 
 /**
  * The stored states a row may have for its shown state to be one of `states`: those states, and the scheduled one
- * (which shows as PUBLISHED, as itself or as the state before it). Index ranges on `state` are read for these.
+ * when one of them is a state a scheduled case can show to this viewer (PUBLISHED, PUBLICATION_SCHEDULED, and, unless
+ * the viewer reads every schedule, a state it can be scheduled from). Index ranges on `state` are read for these;
+ * leaving the scheduled range out where it cannot match keeps the staff's dashboard from reading it at all.
  */
-export function storedStatesFor(states: CaseState[]): CaseState[] {
-  return [...new Set([...states, SCHEDULED])];
+export function storedStatesFor(ctx: RequestContext, states: CaseState[]): CaseState[] {
+  const wanted = [...new Set(states)];
+  const shownByScheduled = [CaseState.PUBLISHED, SCHEDULED, ...(readsEveryRow(ctx, 'Case') ? [] : SCHEDULABLE_FROM)];
+  return wanted.some((state) => shownByScheduled.includes(state)) && !wanted.includes(SCHEDULED) ? [...wanted, SCHEDULED] : wanted;
 }
 
 /** "The shown state is one of `states`", written so the stored state's index still narrows the rows. */
 export function shownStateIn(ctx: RequestContext, query: SelectQueryBuilder<ObjectLiteral>, alias: string, states: CaseState[]): string {
   const shown = shownStateSql(ctx, alias);
-  query.setParameters({ ...shown.params, shownStateStored: storedStatesFor(states), shownStateWanted: [...new Set(states)] });
+  query.setParameters({ ...shown.params, shownStateStored: storedStatesFor(ctx, states), shownStateWanted: [...new Set(states)] });
   return `${ctx.dataSource.driver.escape(alias)}.${ctx.dataSource.driver.escape('state')} IN (:...shownStateStored) AND ${shown.sql} IN (:...shownStateWanted)`;
 }
 
 /**
  * The number of cases whose shown state is one of `states`, for a viewer who may read every case (and so every
  * schedule): the per-state counts kept by trigger (migration 1764240000000), where a stored PUBLICATION_SCHEDULED is
- * replaced by counting the scheduled rows themselves by their shown state (PUBLISHED once due). Scheduled cases are
- * few, and IDX_case_file_state_receivedAt leads with the state, so that count reads a short index range.
+ * replaced by counting the scheduled rows themselves by their shown state (PUBLISHED once due), when they can match.
+ * That count is linear in the number of scheduled publications (a handful at any time; IDX_case_file_state_receivedAt
+ * leads with the state).
  */
 export async function countOfShownStates(ctx: RequestContext, states: CaseState[]): Promise<number> {
   const query = managerOf(ctx).createQueryBuilder().from('case_state_count', 'counts');
+  if (!storedStatesFor(ctx, states).includes(SCHEDULED)) {
+    const row = await query.select('COALESCE(SUM(counts.cases), 0)', 'total').where('counts.state IN (:...countedStates)', { countedStates: [...new Set(states)] }).getRawOne<{ total: number | string }>();
+    return Number(row?.total ?? 0);
+  }
   const escape = (name: string) => ctx.dataSource.driver.escape(name);
   const shown = shownStateSql(ctx, 'scheduled');
   const scheduled = `SELECT COUNT(*) FROM ${escape('case_file')} ${escape('scheduled')} WHERE ${escape('scheduled')}.${escape('state')} = '${SCHEDULED}' AND ${shown.sql} IN (:...countedStates)`;

@@ -9,7 +9,8 @@ import { oracle } from './oracle';
 import { COVERED_ROOT_FIELDS, operationsFor, PENDING_ROOT_FIELDS } from './queries';
 import { SECRECY_REGRESSIONS } from './regressions';
 import { createSecrecyServer, SecrecyServer } from './support';
-import { publicationIsRich, scheduledCaseInstants } from './publication';
+import { CaseState } from '../../src/cases/case.entity';
+import { publicationIsRich, scheduledCaseInstants, SchedulingPlan } from './publication';
 import { buildWorld, ExtensionPlan, extensionPlanArbitrary, GeneratedWorld, Principal, replaceWorld, worldPlanArbitrary, WorldPlan } from './world';
 
 /** Building a server on a fresh database takes seconds on a busy MariaDB. */
@@ -129,17 +130,26 @@ describe('secrecy: the whole API against the independent oracle', () => {
       return publicationIsRich(sampled.world, sampled.interestingTimes[2] ?? sampled.interestingTimes[0]);
     };
     const candidates = fc.sample(extensionPlanArbitrary, { seed: SEED ?? 20261126, numRuns: 500 }).filter((sampled) => sampled.listings.length >= 2 && isRichDisclosurePlan(sampled.disclosure));
-    const extensions = candidates.find(richIn) ?? candidates[0];
+    // Every other published advisory scheduled through its case, from either state.
+    const scheduling: SchedulingPlan = [CaseState.COORDINATING, null, CaseState.VENDOR_CONTACT, null];
+    const extensions = { ...(candidates.find(richIn) ?? candidates[0]), scheduling };
     const generated = buildWorld({ ...plan, cases, ...extensions });
     await replaceWorld(s.db.dataSource, generated.world);
     // The very millisecond the first scheduled advisory becomes public (the epoch when nothing is scheduled).
     const first = generated.interestingTimes[2] ?? generated.interestingTimes[0];
     // Operators also at the instants when most grants are live: only their sight depends on grants.
     const grantInstants = liveGrantInstants(generated.world);
+    // Those who see a case whose publication is scheduled also the millisecond before it is due.
+    const scheduled = generated.world.cases.filter((row) => row.publicationDueAt !== null);
+    const beforeDue = (principal: Principal) => {
+      const sight = oracle(generated.world, principal, first);
+      const instants = scheduled.filter((row) => sight.objects.Case.has(row.id)).map((row) => row.publicationDueAt!.getTime() - 1);
+      return [...new Set(instants)].filter((time) => time !== first.getTime()).map((time) => new Date(time));
+    };
     const problems: string[] = [];
     for (const principal of generated.principals) {
       const operator = oracle(generated.world, principal, first).identity.persona === OrganizationKind.OPERATOR;
-      for (const now of operator ? [first, ...grantInstants] : [first]) problems.push(...(await lookThrough(generated, principal, now, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])));
+      for (const now of operator ? [first, ...grantInstants] : [first, ...beforeDue(principal)]) problems.push(...(await lookThrough(generated, principal, now, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])));
     }
     expect(problems).toEqual([]);
   }, 30 * 60_000);

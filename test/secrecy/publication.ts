@@ -81,11 +81,6 @@ const advisoryPublicationPlan = fc.record({
     }),
     { maxLength: 3 },
   ),
-  /**
-   * A published advisory whose case went through PUBLICATION_SCHEDULED (published through publishAt): the case is
-   * stored in that state with the advisory's publication time, and its move to PUBLISHED is recorded at that time.
-   */
-  scheduledFrom: fc.option(fc.constantFrom(CaseState.COORDINATING, CaseState.VENDOR_CONTACT), { nil: null, freq: 2 }),
 });
 /** Plans for the advisories in the order they were built, taken in turn (none: the advisories keep the defaults). */
 export const publicationPlanArbitrary = fc.array(advisoryPublicationPlan, { maxLength: 8 });
@@ -114,13 +109,6 @@ export function buildPublication(world: World, plans: AdvisoryPublicationPlan[],
 
     if (advisory.status === AdvisoryStatus.PUBLISHED && advisory.publishedAt) {
       const publishedAt = advisory.publishedAt;
-      const owner = world.cases.find((row) => row.id === advisory.caseId);
-      if (plan.scheduledFrom && owner) {
-        Object.assign(owner, { state: CaseState.PUBLICATION_SCHEDULED, publicationDueAt: publishedAt, stateBeforePublication: plan.scheduledFrom });
-        world.transitions.push({
-          id: id(), caseId: owner.id, fromState: plan.scheduledFrom, toState: CaseState.PUBLISHED, actorUserId: null, actorName: text('Actor'), reason: text('Reason'), at: publishedAt,
-        });
-      }
       const releases = Array.from({ length: 1 + plan.laterRevisions }, (_, number) => new Date(publishedAt.getTime() + number * DAY + number));
       releases.forEach((releasedAt, number) => world.advisoryRevisions.push({ id: id(), advisoryId: advisory.id, number: number + 1, releasedAt, summary: text('RevisionSummary'), actorUserId: null }));
       advisory.revision = releases.length;
@@ -168,6 +156,33 @@ export function buildPublication(world: World, plans: AdvisoryPublicationPlan[],
       });
     }
   });
+}
+
+/**
+ * For the published advisories in the order they were built, taken in turn: whether the advisory was published through
+ * `publishAt` from a case in that state (null: at once). A later argument than the other publication plans, so adding
+ * it left the worlds sampled before it as they were.
+ */
+export const schedulingPlanArbitrary = fc.array(fc.option(fc.constantFrom(CaseState.COORDINATING, CaseState.VENDOR_CONTACT), { nil: null, freq: 2 }), { maxLength: 8 });
+export type SchedulingPlan = typeof schedulingPlanArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * Publications scheduled through their case: the case is stored as PUBLICATION_SCHEDULED with the advisory's
+ * publication time and the state it was scheduled from, and its move to PUBLISHED is recorded at that time.
+ */
+export function buildScheduling(world: World, plans: SchedulingPlan, { id, text }: Pick<PublicationBuilderTools, 'id' | 'text'>): void {
+  if (plans.length === 0) return;
+  world.advisories
+    .filter((advisory) => advisory.status === AdvisoryStatus.PUBLISHED && advisory.publishedAt)
+    .forEach((advisory, index) => {
+      const from = plans[index % plans.length];
+      const owner = world.cases.find((row) => row.id === advisory.caseId);
+      if (!from || !owner) return;
+      Object.assign(owner, { state: CaseState.PUBLICATION_SCHEDULED, publicationDueAt: advisory.publishedAt, stateBeforePublication: from });
+      world.transitions.push({
+        id: id(), caseId: owner.id, fromState: from, toState: CaseState.PUBLISHED, actorUserId: null, actorName: text('Actor'), reason: text('Reason'), at: advisory.publishedAt!,
+      });
+    });
 }
 
 /** A CVE id that exists only in an advisory's staged edits (the published ones are CVE-2026-…). */

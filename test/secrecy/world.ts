@@ -14,7 +14,7 @@ import { DisclosureFeedback, DisclosureGrant, DisclosureGrantRecipient } from '.
 import { ContactPoint, ContactPointKind, Product, Vendor } from '../../src/vendors/vendor.entity';
 import { buildCommitteeRows, COMMITTEE_WORLD_TABLES, committeePlanArbitrary, CommitteeTables, emptyCommitteeTables } from './committee';
 import { buildDisclosure, disclosurePlanArbitrary, DisclosureTables, emptyDisclosureTables } from './disclosure';
-import { AdvisoryCreditRow, AdvisoryProductRow, AdvisoryRevisionRow, AdvisoryVendorStatusRow, buildPublication, publicationPlanArbitrary } from './publication';
+import { AdvisoryCreditRow, AdvisoryProductRow, AdvisoryRevisionRow, AdvisoryVendorStatusRow, buildPublication, buildScheduling, publicationPlanArbitrary, schedulingPlanArbitrary } from './publication';
 
 /**
  * A world as plain data: one array of rows per table, with the columns the oracle reasons about. The rows are
@@ -316,6 +316,7 @@ export const extensionPlanArbitrary = fc.record({
   disclosure: disclosurePlanArbitrary,
   committee: committeePlanArbitrary,
   publication: publicationPlanArbitrary,
+  scheduling: schedulingPlanArbitrary,
 });
 export type ExtensionPlan = typeof extensionPlanArbitrary extends fc.Arbitrary<infer T> ? T : never;
 export type WorldPlan = (typeof worldPlanArbitrary extends fc.Arbitrary<infer T> ? T : never) & Partial<ExtensionPlan>;
@@ -463,6 +464,7 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
   if (plan.disclosure) buildDisclosure(world, plan.disclosure, { id, text, marker, at, organization, user, apiKeySecret, hashSecret }, publicationTimes);
   buildCommitteeRows(world, plan.committee, { id, marker, text, at, pick, organization, user });
   buildPublication(world, plan.publication ?? [], { id, text, at });
+  buildScheduling(world, plan.scheduling ?? [], { id, text });
 
   const principals: Principal[] = [
     { kind: 'anonymous' },

@@ -416,6 +416,12 @@ export async function seedScale(url: string, cases: number, log: (message: strin
   }
 
   for (const table of Object.values(tables)) await table.flush();
+  // A case whose advisory is scheduled for later waits in PUBLICATION_SCHEDULED (migration 1764250000000).
+  await connection.query(
+    `UPDATE case_file c JOIN advisory a ON a.caseId = c.id SET c.state = 'PUBLICATION_SCHEDULED', c.publicationDueAt = a.publishedAt, c.stateBeforePublication = 'COORDINATING'
+     WHERE c.state = 'PUBLISHED' AND a.status = 'PUBLISHED' AND a.publishedAt > ?`,
+    [new Date(now)],
+  );
   for (const [prefix, lastValue] of [['JVN#', advisoryIds.domestic], ['JVNVU#', advisoryIds.overseas]] as const) {
     await connection.query('INSERT INTO advisory_sequence (prefix, lastValue) VALUES (?, ?)', [prefix, lastValue]);
   }

@@ -3,7 +3,7 @@ import { CompoundCondition, Condition, FieldCondition } from '@ucast/mongo2js';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { Brackets, SelectQueryBuilder } from 'typeorm';
 import { buildAbility } from '../../policies';
-import { accessibleQuery, accessibleSubquerySql, restrictToReadableFields } from '../authorization/accessible';
+import { accessibleQuery, accessibleSubquerySql, managerOf, restrictToReadableFields } from '../authorization/accessible';
 import { sameCondition } from '../authorization/sql-condition';
 import { ConnectionShape, PageArgs, paginate } from '../common/connection';
 import { createLoaders } from '../context/loaders';
@@ -32,12 +32,35 @@ export function publicViewOf(ctx: RequestContext): RequestContext {
 }
 
 /**
- * Released advisories, newest publication first (ties by id, so pages are stable), under the public policy plus an
- * explicit "published and due" condition. Every column and row searched is published content: staged edits of a
- * published advisory live in `pendingRevision`, which is neither searched nor readable by the public, and the
- * product and vendor rows are replaced only when a revision is released.
+ * The search before its indexed words: released advisories under the public policy plus an explicit "published and
+ * due" condition, and every other filter (the words the index cannot answer among them). Every column and row
+ * searched is published content: staged edits of a published advisory live in `pendingRevision`, which is neither
+ * searched nor readable by the public, and the product and vendor rows are replaced only when a revision is released.
  */
-export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisorySearchFilter): SelectQueryBuilder<Advisory> | null {
+interface SearchQuery {
+  rows: SelectQueryBuilder<Advisory>;
+  /** The words the full-text index answers: each a condition that every match satisfies. */
+  indexed: IndexedMatch[];
+}
+
+/**
+ * One condition the full-text index answers (on MySQL/MariaDB one per word, on SQLite one FTS5 expression for all),
+ * in two equivalent forms, so that a query can either walk the advisories in publication order and test each row, or
+ * start from the index's matches.
+ */
+interface IndexedMatch {
+  /** How many indexed characters it requires: the longest is taken as the likeliest to be rare. */
+  length: number;
+  /** A condition on the row `a`, tested row by row (its parameters are on the search's rows). */
+  matches: string;
+  /**
+   * Queries of the ids (column `id`) of the rows of `rows` that match, each led by a full-text index, each without
+   * duplicates and limited to `limit` ids when given. Their union is exactly the matching rows of `rows`.
+   */
+  matchingIds(rows: SelectQueryBuilder<Advisory>, limit: number | null): SelectQueryBuilder<Advisory>[];
+}
+
+function searchQuery(view: RequestContext, filter: AdvisorySearchFilter): SearchQuery | null {
   const query = accessibleQuery(view, Advisory, 'a');
   if (!query) return null;
   query.andWhere('a.status = :searchPublished AND a.publishedAt <= :searchNow', { searchPublished: AdvisoryStatus.PUBLISHED, searchNow: view.now });
@@ -45,7 +68,7 @@ export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisoryS
 
   const words = searchWords(filter.text);
   if (words.length > 0) used.push(...SEARCHED_TEXT);
-  addIndexedTextMatch(view, query, words);
+  const indexed = indexedMatches(view, query, words);
   words.forEach((word, index) => {
     if (!word.substring) return;
     // The index cannot answer this word (too short, a stopword, Japanese…) or the word has punctuation inside:
@@ -99,42 +122,91 @@ export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisoryS
     query.andWhere('a.unableToCoordinate = :searchUnable', { searchUnable: filter.unableToCoordinate });
   }
   restrictToReadableFields(view, Advisory, 'a', query, used);
-  return query;
+  return { rows: query, indexed };
 }
 
 /**
- * The words the full-text index can answer, each a required prefix term. The index only ever narrows: the query
- * keeps the "published and due" condition, so text of drafts and scheduled publications (which the MySQL indexes
- * and the SQLite search table do hold for scheduled ones) can never match or be counted.
+ * Released advisories matching `filter`, every condition tested on the row (the form for a read in publication
+ * order, or of a single advisory).
  */
-function addIndexedTextMatch(view: RequestContext, query: SelectQueryBuilder<Advisory>, words: SearchWord[]): void {
+export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisorySearchFilter): SelectQueryBuilder<Advisory> | null {
+  const search = searchQuery(view, filter);
+  if (!search) return null;
+  for (const match of search.indexed) search.rows.andWhere(match.matches);
+  return search.rows;
+}
+
+/**
+ * The words the full-text index can answer, each a required prefix term. The index only ever narrows: every form
+ * keeps the "published and due" condition on `a`, so text of drafts and scheduled publications (which the MySQL
+ * indexes and the SQLite search table do hold for scheduled ones) can never match or be counted.
+ */
+function indexedMatches(view: RequestContext, query: SelectQueryBuilder<Advisory>, words: SearchWord[]): IndexedMatch[] {
   if (view.dataSource.options.type === 'better-sqlite3') {
     // One FTS5 document per advisory (its published text, product and vendor names): all words in one MATCH.
     const expression = fts5Query(words);
-    if (!expression) return;
-    query.andWhere(
-      'a.id IN (SELECT fs.advisoryId FROM advisory_search fs WHERE fs.id IN (SELECT rowid FROM advisory_search_fts WHERE advisory_search_fts MATCH :searchFts))',
-      { searchFts: expression },
-    );
-    return;
+    if (!expression) return [];
+    query.setParameter('searchFts', expression);
+    return [
+      {
+        length: expression.length,
+        // The row's search document, then whether it is among the matches (a list built once per statement).
+        matches:
+          '(SELECT fs.id FROM advisory_search fs WHERE fs.advisoryId = a.id) IN (SELECT rowid FROM advisory_search_fts WHERE advisory_search_fts MATCH :searchFts)',
+        matchingIds: (rows, limit) => [
+          limited(
+            rows
+              .clone()
+              .innerJoin('advisory_search', 'fs', 'fs.advisoryId = a.id')
+              .innerJoin('advisory_search_fts', 'fts', 'fts.rowid = fs.id')
+              .andWhere('fts.advisory_search_fts MATCH :searchFts'),
+            limit,
+          ),
+        ],
+      },
+    ];
   }
-  // MySQL/MariaDB: a word may be in the advisory's text or in one of its product or vendor rows, so each word is a
-  // semi-join on the union of the three FULLTEXT lookups (a derived table, so the optimizer can drive from it).
-  words.forEach((word, index) => {
-    if (word.indexed.length === 0) return;
+  // MySQL/MariaDB: a word may be in the advisory's text or in one of its product or vendor rows.
+  return words.flatMap((word, index): IndexedMatch[] => {
+    if (word.indexed.length === 0) return [];
     const parameter = `searchFt${index}`;
-    const match = (alias: string, columns: string[]) => `MATCH(${columns.map((column) => `${alias}.${column}`).join(', ')}) AGAINST (:${parameter} IN BOOLEAN MODE)`;
-    const product = childReadable(view, query, AdvisoryProduct, `fp${index}`);
-    const vendorStatus = childReadable(view, query, AdvisoryVendorStatus, `fv${index}`);
-    query.andWhere(
-      `a.id IN (SELECT ft${index}.advisoryId FROM (
-        SELECT fa${index}.id AS advisoryId FROM advisory fa${index} WHERE ${match(`fa${index}`, FULLTEXT_ADVISORY)}
-        UNION SELECT fp${index}.advisoryId FROM advisory_product fp${index} WHERE ${match(`fp${index}`, FULLTEXT_PRODUCT)}${product ? ` AND ${product}` : ''}
-        UNION SELECT fv${index}.advisoryId FROM advisory_vendor_status fv${index} WHERE ${match(`fv${index}`, FULLTEXT_VENDOR_STATUS)}${vendorStatus ? ` AND ${vendorStatus}` : ''}
-      ) ft${index})`,
-      { [parameter]: mysqlBooleanQuery(word) },
-    );
+    query.setParameter(parameter, mysqlBooleanQuery(word));
+    const against = (alias: string, columns: string[]) => `MATCH(${columns.map((column) => `${alias}.${column}`).join(', ')}) AGAINST (:${parameter} IN BOOLEAN MODE)`;
+    const product = `fp${index}`;
+    const vendorStatus = `fv${index}`;
+    // Built once, so that their parameters are on the search's rows before any form of the query is cloned from them.
+    const readable = (target: typeof AdvisoryProduct | typeof AdvisoryVendorStatus, alias: string) => {
+      const condition = childReadable(view, query, target, alias);
+      return condition ? ` AND ${condition}` : '';
+    };
+    const productReadable = readable(AdvisoryProduct, product);
+    const vendorStatusReadable = readable(AdvisoryVendorStatus, vendorStatus);
+    return [
+      {
+        length: word.indexed.join('').length,
+        // Under OR, no MATCH can lead the query: the advisory's own MATCH is looked up in the word's result (computed
+        // once per statement) for each row read; the product and vendor matches are id sets built once.
+        matches: `(${against('a', FULLTEXT_ADVISORY)}
+            OR a.id IN (SELECT ${product}.advisoryId FROM advisory_product ${product} WHERE ${against(product, FULLTEXT_PRODUCT)}${productReadable})
+            OR a.id IN (SELECT ${vendorStatus}.advisoryId FROM advisory_vendor_status ${vendorStatus} WHERE ${against(vendorStatus, FULLTEXT_VENDOR_STATUS)}${vendorStatusReadable}))`,
+        // A MATCH alone at the top of a WHERE leads the query: each branch reads only the index's matches.
+        matchingIds: (rows, limit) => [
+          limited(rows.clone().andWhere(against('a', FULLTEXT_ADVISORY)), limit),
+          limited(rows.clone().innerJoin(AdvisoryProduct, product, `${product}.advisoryId = a.id${productReadable}`).andWhere(against(product, FULLTEXT_PRODUCT)), limit),
+          limited(
+            rows.clone().innerJoin(AdvisoryVendorStatus, vendorStatus, `${vendorStatus}.advisoryId = a.id${vendorStatusReadable}`).andWhere(against(vendorStatus, FULLTEXT_VENDOR_STATUS)),
+            limit,
+          ),
+        ],
+      },
+    ];
   });
+}
+
+/** The distinct ids of `query`, at most `limit` of them when given. */
+function limited(query: SelectQueryBuilder<Advisory>, limit: number | null): SelectQueryBuilder<Advisory> {
+  const ids = query.select('a.id', 'id').distinct(true).orderBy().take(undefined);
+  return limit === null ? ids.limit(undefined) : ids.limit(limit);
 }
 
 /** The condition with every field taken through a relation: `status` becomes `advisory.status`. */
@@ -193,8 +265,80 @@ function childMatches(
   return `EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.advisoryId = a.id AND (${text})${readable ? ` AND ${readable}` : ''})`;
 }
 
-/** Public search of released advisories; the viewer's own rights neither widen nor narrow it. */
-export function searchAdvisories(ctx: RequestContext, filter: AdvisorySearchFilter, page: PageArgs): Promise<ConnectionShape<Advisory>> {
+export interface SearchConnectionShape<T> extends ConnectionShape<T> {
+  totalCountIsLowerBound: boolean;
+}
+
+/**
+ * The union of `branches` (queries of a column `id`) as one derived table. Each branch is wrapped, so that a branch
+ * with its own LIMIT is valid on both databases; the branches' parameters go to `outer`.
+ */
+function unionOfIds(view: RequestContext, outer: SelectQueryBuilder<Advisory>, branches: SelectQueryBuilder<Advisory>[]): string {
+  const escape = (name: string) => view.dataSource.driver.escape(name);
+  return branches
+    .map((branch, index) => {
+      outer.setParameters(branch.getParameters());
+      return `SELECT ${escape('id')} FROM (${branch.getQuery()}) ${escape(`match_${index}`)}`;
+    })
+    .join(' UNION ');
+}
+
+/**
+ * The index match that leads a query started from the index, and the search's rows with the other indexed matches
+ * as row conditions.
+ */
+function ledByIndex(search: SearchQuery): { leader: IndexedMatch; rows: SelectQueryBuilder<Advisory> } {
+  const leader = search.indexed.reduce((longest, match) => (match.length > longest.length ? match : longest));
+  const rows = search.rows.clone();
+  for (const match of search.indexed) if (match !== leader) rows.andWhere(match.matches);
+  return { leader, rows };
+}
+
+/**
+ * How many advisories match, counted up to `cap + 1` and no further: the count reads at most that many matches
+ * (from the index's matches when a word is indexed, in any order, each branch stopping at `cap + 1` distinct ids),
+ * so a common word costs no more to count than a word with `cap` matches. Exact when the result is at most `cap`.
+ */
+async function countUpTo(view: RequestContext, search: SearchQuery, cap: number): Promise<number> {
+  const count = managerOf(view).createQueryBuilder().select('COUNT(*)', 'total');
+  let matching: string;
+  if (search.indexed.length === 0) {
+    const rows = limited(search.rows.clone(), cap + 1);
+    count.setParameters(rows.getParameters());
+    matching = rows.getQuery();
+  } else {
+    const { leader, rows } = ledByIndex(search);
+    matching = unionOfIds(view, count, leader.matchingIds(rows, cap + 1));
+  }
+  const result = await count.from(`(${matching})`, 'matching').getRawOne<{ total: number | string }>();
+  return Number(result?.total ?? 0);
+}
+
+/**
+ * Public search of released advisories; the viewer's own rights neither widen nor narrow it. Newest publication
+ * first, ties by id.
+ *
+ * The count comes first and chooses how the page is read. Many matches (more than the cap): the page walks the
+ * advisories newest first and tests each row against the index's result, stopping after a page of matches, which
+ * are many, so it reads few rows. Few matches (at most the cap): it starts from the index's matches and sorts
+ * them, which are few. Neither sorts more than `cap` matches, nor reads the whole publication index for a rare word.
+ */
+export async function searchAdvisories(ctx: RequestContext, filter: AdvisorySearchFilter, page: PageArgs): Promise<SearchConnectionShape<Advisory>> {
   const view = publicViewOf(ctx);
-  return paginate(view, Advisory, publishedAdvisoriesQuery(view, filter), 'a', page, { property: 'publishedAt', direction: 'DESC', isDate: true });
+  const cap = ctx.config.searchTotalCountCap;
+  const sort = { property: 'publishedAt', direction: 'DESC', isDate: true } as const;
+  const search = searchQuery(view, filter);
+  if (!search) return { ...(await paginate(view, Advisory, null, 'a', page, sort)), totalCountIsLowerBound: false };
+  const counted = await countUpTo(view, search, cap);
+  let query: SelectQueryBuilder<Advisory>;
+  if (search.indexed.length === 0 || counted > cap) {
+    query = search.rows;
+    for (const match of search.indexed) query.andWhere(match.matches);
+  } else {
+    const { leader, rows } = ledByIndex(search);
+    query = rows;
+    query.andWhere(`a.id IN (SELECT ${view.dataSource.driver.escape('id')} FROM (${unionOfIds(view, query, leader.matchingIds(rows.clone(), null))}) ${view.dataSource.driver.escape('matching')})`);
+  }
+  const connection = await paginate(view, Advisory, query, 'a', page, sort, undefined, () => Promise.resolve(Math.min(counted, cap)));
+  return { ...connection, totalCountIsLowerBound: counted > cap };
 }

@@ -174,6 +174,7 @@ function indexedMatches(view: RequestContext, query: SelectQueryBuilder<Advisory
     const against = (alias: string, columns: string[]) => `MATCH(${columns.map((column) => `${alias}.${column}`).join(', ')}) AGAINST (:${parameter} IN BOOLEAN MODE)`;
     const product = `fp${index}`;
     const vendorStatus = `fv${index}`;
+    const children = `fc${index}`;
     // Built once, so that their parameters are on the search's rows before any form of the query is cloned from them.
     const readable = (target: typeof AdvisoryProduct | typeof AdvisoryVendorStatus, alias: string) => {
       const condition = childReadable(view, query, target, alias);
@@ -184,11 +185,15 @@ function indexedMatches(view: RequestContext, query: SelectQueryBuilder<Advisory
     return [
       {
         length: word.indexed.join('').length,
-        // Under OR, no MATCH can lead the query: the advisory's own MATCH is looked up in the word's result (computed
-        // once per statement) for each row read; the product and vendor matches are id sets built once.
-        matches: `(${against('a', FULLTEXT_ADVISORY)}
-            OR a.id IN (SELECT ${product}.advisoryId FROM advisory_product ${product} WHERE ${against(product, FULLTEXT_PRODUCT)}${productReadable})
-            OR a.id IN (SELECT ${vendorStatus}.advisoryId FROM advisory_vendor_status ${vendorStatus} WHERE ${against(vendorStatus, FULLTEXT_VENDOR_STATUS)}${vendorStatusReadable}))`,
+        // Under OR, no MATCH can lead the query: the advisory's own MATCH is looked up, for each row read, in the
+        // word's result (computed once per statement). The product and vendor matches are one derived table of ids: a
+        // UNION is never merged into the query, so it is built once and probed by key, whichever strategy the
+        // optimizer picks for the IN. (A plain IN subquery, in a query that a MATCH leads, was turned into a
+        // correlated EXISTS that ran its full-text search again for every row.)
+        matches: `(${against('a', FULLTEXT_ADVISORY)} OR a.id IN (SELECT ${children}.advisoryId FROM (
+            SELECT ${product}.advisoryId FROM advisory_product ${product} WHERE ${against(product, FULLTEXT_PRODUCT)}${productReadable}
+            UNION SELECT ${vendorStatus}.advisoryId FROM advisory_vendor_status ${vendorStatus} WHERE ${against(vendorStatus, FULLTEXT_VENDOR_STATUS)}${vendorStatusReadable}
+          ) ${children}))`,
         // A MATCH alone at the top of a WHERE leads the query: each branch reads only the index's matches.
         matchingIds: (rows, limit) => [
           limited(rows.clone().andWhere(against('a', FULLTEXT_ADVISORY)), limit),

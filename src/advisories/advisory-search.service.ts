@@ -1,7 +1,7 @@
 import { rulesToAST } from '@casl/ability/extra';
 import { CompoundCondition, Condition, FieldCondition } from '@ucast/mongo2js';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
-import { Brackets, SelectQueryBuilder } from 'typeorm';
+import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { buildAbility } from '../../policies';
 import { accessibleQuery, accessibleSubquerySql, managerOf, restrictToReadableFields } from '../authorization/accessible';
 import { sameCondition } from '../authorization/sql-condition';
@@ -54,10 +54,10 @@ interface IndexedMatch {
   /** A condition on the row `a`, tested row by row (its parameters are on the search's rows). */
   matches: string;
   /**
-   * Queries of the ids (column `id`) of the rows of `rows` that match, each led by a full-text index, each without
-   * duplicates and limited to `limit` ids when given. Their union is exactly the matching rows of `rows`.
+   * Queries of the distinct ids (column `id`) of the rows of `rows` that match, each led by a full-text index, each
+   * ending with its WHERE (so that a LIMIT can follow). Their union is exactly the matching rows of `rows`.
    */
-  matchingIds(rows: SelectQueryBuilder<Advisory>, limit: number | null): SelectQueryBuilder<Advisory>[];
+  matchingIds(rows: SelectQueryBuilder<Advisory>): SelectQueryBuilder<Advisory>[];
 }
 
 function searchQuery(view: RequestContext, filter: AdvisorySearchFilter): SearchQuery | null {
@@ -153,14 +153,13 @@ function indexedMatches(view: RequestContext, query: SelectQueryBuilder<Advisory
         // The row's search document, then whether it is among the matches (a list built once per statement).
         matches:
           '(SELECT fs.id FROM advisory_search fs WHERE fs.advisoryId = a.id) IN (SELECT rowid FROM advisory_search_fts WHERE advisory_search_fts MATCH :searchFts)',
-        matchingIds: (rows, limit) => [
-          limited(
+        matchingIds: (rows) => [
+          distinctIds(
             rows
               .clone()
               .innerJoin('advisory_search', 'fs', 'fs.advisoryId = a.id')
               .innerJoin('advisory_search_fts', 'fts', 'fts.rowid = fs.id')
               .andWhere('fts.advisory_search_fts MATCH :searchFts'),
-            limit,
           ),
         ],
       },
@@ -195,23 +194,19 @@ function indexedMatches(view: RequestContext, query: SelectQueryBuilder<Advisory
             UNION SELECT ${vendorStatus}.advisoryId FROM advisory_vendor_status ${vendorStatus} WHERE ${against(vendorStatus, FULLTEXT_VENDOR_STATUS)}${vendorStatusReadable}
           ) ${children}))`,
         // A MATCH alone at the top of a WHERE leads the query: each branch reads only the index's matches.
-        matchingIds: (rows, limit) => [
-          limited(rows.clone().andWhere(against('a', FULLTEXT_ADVISORY)), limit),
-          limited(rows.clone().innerJoin(AdvisoryProduct, product, `${product}.advisoryId = a.id${productReadable}`).andWhere(against(product, FULLTEXT_PRODUCT)), limit),
-          limited(
-            rows.clone().innerJoin(AdvisoryVendorStatus, vendorStatus, `${vendorStatus}.advisoryId = a.id${vendorStatusReadable}`).andWhere(against(vendorStatus, FULLTEXT_VENDOR_STATUS)),
-            limit,
-          ),
+        matchingIds: (rows) => [
+          distinctIds(rows.clone().andWhere(against('a', FULLTEXT_ADVISORY))),
+          distinctIds(rows.clone().innerJoin(AdvisoryProduct, product, `${product}.advisoryId = a.id${productReadable}`).andWhere(against(product, FULLTEXT_PRODUCT))),
+          distinctIds(rows.clone().innerJoin(AdvisoryVendorStatus, vendorStatus, `${vendorStatus}.advisoryId = a.id${vendorStatusReadable}`).andWhere(against(vendorStatus, FULLTEXT_VENDOR_STATUS))),
         ],
       },
     ];
   });
 }
 
-/** The distinct ids of `query`, at most `limit` of them when given. */
-function limited(query: SelectQueryBuilder<Advisory>, limit: number | null): SelectQueryBuilder<Advisory> {
-  const ids = query.select('a.id', 'id').distinct(true).orderBy().take(undefined);
-  return limit === null ? ids.limit(undefined) : ids.limit(limit);
+/** The distinct ids (column `id`) of `query`, unordered and unlimited. */
+function distinctIds(query: SelectQueryBuilder<Advisory>): SelectQueryBuilder<Advisory> {
+  return query.select('a.id', 'id').distinct(true).orderBy().take(undefined).limit(undefined);
 }
 
 /** The condition with every field taken through a relation: `status` becomes `advisory.status`. */
@@ -274,47 +269,48 @@ export interface SearchConnectionShape<T> extends ConnectionShape<T> {
   totalCountIsLowerBound: boolean;
 }
 
+/** A SELECT of distinct ids (column `id`) that ends with its WHERE, with its named parameters. */
+interface IdsSql {
+  sql: string;
+  parameters: ObjectLiteral;
+}
+
 /**
- * The union of `branches` (queries of a column `id`) as one derived table. Each branch is wrapped, so that a branch
- * with its own LIMIT is valid on both databases; the branches' parameters go to `outer`.
+ * The search's matches as queries of ids, built once per request for the count and the page. With an indexed word:
+ * the rows of the search with every other indexed word as a row condition (`rows`), and its matches led by the
+ * index of the word with the most indexed characters (the likeliest to be rare). Without: the search's rows.
  */
-function unionOfIds(view: RequestContext, outer: SelectQueryBuilder<Advisory>, branches: SelectQueryBuilder<Advisory>[]): string {
+function matchesOf(search: SearchQuery): { rows: SelectQueryBuilder<Advisory>; branches: IdsSql[]; leader: IndexedMatch | null } {
+  const sqlOf = (query: SelectQueryBuilder<Advisory>): IdsSql => ({ sql: query.getQuery(), parameters: query.getParameters() });
+  if (search.indexed.length === 0) return { rows: search.rows, branches: [sqlOf(distinctIds(search.rows.clone()))], leader: null };
+  const leader = search.indexed.reduce((longest, match) => (match.length > longest.length ? match : longest));
+  const rows = search.rows;
+  for (const match of search.indexed) if (match !== leader) rows.andWhere(match.matches);
+  return { rows, branches: leader.matchingIds(rows).map(sqlOf), leader };
+}
+
+/**
+ * The union of `branches` as one derived table of ids, each branch limited to `limit` ids when given. Each branch is
+ * wrapped, so that its LIMIT is valid on both databases; the parameters go to `outer`.
+ */
+function unionOfIds(view: RequestContext, outer: SelectQueryBuilder<ObjectLiteral>, branches: IdsSql[], limit: number | null): string {
   const escape = (name: string) => view.dataSource.driver.escape(name);
   return branches
     .map((branch, index) => {
-      outer.setParameters(branch.getParameters());
-      return `SELECT ${escape('id')} FROM (${branch.getQuery()}) ${escape(`match_${index}`)}`;
+      outer.setParameters(branch.parameters);
+      return `SELECT ${escape('id')} FROM (${branch.sql}${limit === null ? '' : ` LIMIT ${limit}`}) ${escape(`match_${index}`)}`;
     })
     .join(' UNION ');
 }
 
 /**
- * The index match that leads a query started from the index, and the search's rows with the other indexed matches
- * as row conditions.
+ * How many advisories match, counted up to `cap + 1` and no further: each branch stops at `cap + 1` distinct ids
+ * (read from the index's matches in any order when a word is indexed), so a common word costs no more to count than a
+ * word with `cap` matches. Exact when the result is at most `cap`.
  */
-function ledByIndex(search: SearchQuery): { leader: IndexedMatch; rows: SelectQueryBuilder<Advisory> } {
-  const leader = search.indexed.reduce((longest, match) => (match.length > longest.length ? match : longest));
-  const rows = search.rows.clone();
-  for (const match of search.indexed) if (match !== leader) rows.andWhere(match.matches);
-  return { leader, rows };
-}
-
-/**
- * How many advisories match, counted up to `cap + 1` and no further: the count reads at most that many matches
- * (from the index's matches when a word is indexed, in any order, each branch stopping at `cap + 1` distinct ids),
- * so a common word costs no more to count than a word with `cap` matches. Exact when the result is at most `cap`.
- */
-async function countUpTo(view: RequestContext, search: SearchQuery, cap: number): Promise<number> {
+async function countUpTo(view: RequestContext, branches: IdsSql[], cap: number): Promise<number> {
   const count = managerOf(view).createQueryBuilder().select('COUNT(*)', 'total');
-  let matching: string;
-  if (search.indexed.length === 0) {
-    const rows = limited(search.rows.clone(), cap + 1);
-    count.setParameters(rows.getParameters());
-    matching = rows.getQuery();
-  } else {
-    const { leader, rows } = ledByIndex(search);
-    matching = unionOfIds(view, count, leader.matchingIds(rows, cap + 1));
-  }
+  const matching = unionOfIds(view, count, branches, cap + 1);
   const result = await count.from(`(${matching})`, 'matching').getRawOne<{ total: number | string }>();
   return Number(result?.total ?? 0);
 }
@@ -324,9 +320,9 @@ async function countUpTo(view: RequestContext, search: SearchQuery, cap: number)
  * first, ties by id.
  *
  * The count comes first and chooses how the page is read. Many matches (more than the cap): the page walks the
- * advisories newest first and tests each row against the index's result, stopping after a page of matches, which
- * are many, so it reads few rows. Few matches (at most the cap): it starts from the index's matches and sorts
- * them, which are few. Neither sorts more than `cap` matches, nor reads the whole publication index for a rare word.
+ * advisories newest first and tests each row against the words, stopping after a page of matches, which are many,
+ * so it reads few rows. Few matches (at most the cap): it starts from the index's matches and sorts them, which are
+ * few. Neither sorts more than the cap's worth of matches, nor walks the whole publication index for a rare word.
  */
 export async function searchAdvisories(ctx: RequestContext, filter: AdvisorySearchFilter, page: PageArgs): Promise<SearchConnectionShape<Advisory>> {
   const view = publicViewOf(ctx);
@@ -334,15 +330,14 @@ export async function searchAdvisories(ctx: RequestContext, filter: AdvisorySear
   const sort = { property: 'publishedAt', direction: 'DESC', isDate: true } as const;
   const search = searchQuery(view, filter);
   if (!search) return { ...(await paginate(view, Advisory, null, 'a', page, sort)), totalCountIsLowerBound: false };
-  const counted = await countUpTo(view, search, cap);
-  let query: SelectQueryBuilder<Advisory>;
-  if (search.indexed.length === 0 || counted > cap) {
-    query = search.rows;
-    for (const match of search.indexed) query.andWhere(match.matches);
-  } else {
-    const { leader, rows } = ledByIndex(search);
-    query = rows;
-    query.andWhere(`a.id IN (SELECT ${view.dataSource.driver.escape('id')} FROM (${unionOfIds(view, query, leader.matchingIds(rows.clone(), null))}) ${view.dataSource.driver.escape('matching')})`);
+  const matches = matchesOf(search);
+  const counted = await countUpTo(view, matches.branches, cap);
+  const query = matches.rows;
+  if (matches.leader && counted <= cap) {
+    const escape = (name: string) => view.dataSource.driver.escape(name);
+    query.andWhere(`a.id IN (SELECT ${escape('id')} FROM (${unionOfIds(view, query, matches.branches, null)}) ${escape('matching')})`);
+  } else if (matches.leader) {
+    query.andWhere(matches.leader.matches);
   }
   const connection = await paginate(view, Advisory, query, 'a', page, sort, undefined, () => Promise.resolve(Math.min(counted, cap)));
   return { ...connection, totalCountIsLowerBound: counted > cap };

@@ -164,42 +164,87 @@ async function vendorCases(viewer: Viewer | null, first: number) {
 
 const SEARCHED_TEXT = ['identifier', 'title', 'overview', 'affectedProducts', 'impact', 'solution', 'workarounds', 'vendorStatements', 'coordinatorVerification'];
 
+interface SqlPart {
+  sql: string;
+  params: unknown[];
+}
+
 /**
  * Anyone: released advisories (published, time come) in which every word occurs in the text, products or vendor
- * names. Like the API, words the FULLTEXT indexes can answer go through them (one semi-join per word on the union
- * of the three indexes); the others, and words with punctuation inside, are also matched as substrings.
+ * names. Like the API, words the FULLTEXT indexes can answer go through them; the others, and words with punctuation
+ * inside, are also matched as substrings. Also like the API: the matches are counted up to the cap and no further
+ * (the longest indexed word leads, from its three indexes, each stopping at cap + 1 ids); then, above the cap, the
+ * page walks the publication index newest first testing each row, and at or below it, the page starts from the
+ * leading word's matches.
  */
 async function publicSearch(url: URL, first: number) {
   const words = searchWords(url.searchParams.get('text'));
-  const now = new Date();
-  const conditions = [`a.status = 'PUBLISHED' AND a.publishedAt <= ?`];
-  const params: unknown[] = [now];
+  const cap = config.searchTotalCountCap;
+  const conditions: SqlPart[] = [{ sql: `a.status = 'PUBLISHED' AND a.publishedAt <= ?`, params: [new Date()] }];
+  const indexed: { length: number; terms: string; row: SqlPart }[] = [];
+  const advisoryMatch = `MATCH(${SEARCHED_TEXT.map((column) => `a.${column}`).join(', ')}) AGAINST (? IN BOOLEAN MODE)`;
   for (const word of words) {
     if (word.indexed.length > 0) {
-      conditions.push(`a.id IN (SELECT ft.advisoryId FROM (
-        SELECT fa.id AS advisoryId FROM advisory fa WHERE MATCH(${SEARCHED_TEXT.map((column) => `fa.${column}`).join(', ')}) AGAINST (? IN BOOLEAN MODE)
-        UNION SELECT fp.advisoryId FROM advisory_product fp WHERE MATCH(fp.name, fp.vendorName) AGAINST (? IN BOOLEAN MODE)
-        UNION SELECT fv.advisoryId FROM advisory_vendor_status fv WHERE MATCH(fv.vendorName) AGAINST (? IN BOOLEAN MODE)) ft)`);
       const terms = mysqlBooleanQuery(word);
-      params.push(terms, terms, terms);
+      indexed.push({
+        length: word.indexed.join('').length,
+        terms,
+        row: {
+          sql: `(${advisoryMatch} OR a.id IN (SELECT c.advisoryId FROM (
+            SELECT p.advisoryId FROM advisory_product p WHERE MATCH(p.name, p.vendorName) AGAINST (? IN BOOLEAN MODE)
+            UNION SELECT s.advisoryId FROM advisory_vendor_status s WHERE MATCH(s.vendorName) AGAINST (? IN BOOLEAN MODE)) c))`,
+          params: [terms, terms, terms],
+        },
+      });
     }
     if (!word.substring) continue;
     const pattern = `%${word.text.toLowerCase().replace(/[!%_]/g, (match) => `!${match}`)}%`;
-    conditions.push(`(${SEARCHED_TEXT.map((column) => `LOWER(a.${column}) LIKE ? ESCAPE '!'`).join(' OR ')}
+    conditions.push({
+      sql: `(${SEARCHED_TEXT.map((column) => `LOWER(a.${column}) LIKE ? ESCAPE '!'`).join(' OR ')}
       OR EXISTS (SELECT 1 FROM advisory_product p WHERE p.advisoryId = a.id AND (LOWER(p.name) LIKE ? ESCAPE '!' OR LOWER(p.vendorName) LIKE ? ESCAPE '!'))
-      OR EXISTS (SELECT 1 FROM advisory_vendor_status s WHERE s.advisoryId = a.id AND LOWER(s.vendorName) LIKE ? ESCAPE '!'))`);
-    params.push(...SEARCHED_TEXT.map(() => pattern), pattern, pattern, pattern);
+      OR EXISTS (SELECT 1 FROM advisory_vendor_status s WHERE s.advisoryId = a.id AND LOWER(s.vendorName) LIKE ? ESCAPE '!'))`,
+      params: [...SEARCHED_TEXT.map(() => pattern), pattern, pattern, pattern],
+    });
   }
-  const where = conditions.join(' AND ');
-  const [[count], [rows]] = await Promise.all([
-    pool.query<Row[]>(`SELECT COUNT(*) AS total FROM advisory a WHERE ${where}`, params),
-    pool.query<Row[]>(`SELECT a.id, a.identifier, a.title, a.publishedAt, a.severity, a.cweId, a.cvssV3Vector FROM advisory a WHERE ${where} ORDER BY a.publishedAt DESC, a.id DESC LIMIT ?`, [...params, first + 1]),
-  ]);
+  const where = (parts: SqlPart[]): SqlPart => ({ sql: parts.map((part) => part.sql).join(' AND '), params: parts.flatMap((part) => part.params) });
+  const leader = indexed.reduce<(typeof indexed)[number] | null>((longest, match) => (longest && longest.length >= match.length ? longest : match), null);
+  /** The ids the leading word's three indexes give among the rows of `rest`, each branch limited to `limit` ids. */
+  const ledByIndex = (limit: number | null): SqlPart => {
+    const rest = where([...conditions, ...indexed.filter((match) => match !== leader).map((match) => match.row)]);
+    const terms = leader!.terms;
+    const tail = limit === null ? '' : ` LIMIT ${limit}`;
+    const branches = [
+      `SELECT a.id FROM advisory a WHERE ${advisoryMatch} AND ${rest.sql}${tail}`,
+      `SELECT DISTINCT a.id FROM advisory_product p JOIN advisory a ON a.id = p.advisoryId WHERE MATCH(p.name, p.vendorName) AGAINST (? IN BOOLEAN MODE) AND ${rest.sql}${tail}`,
+      `SELECT DISTINCT a.id FROM advisory_vendor_status s JOIN advisory a ON a.id = s.advisoryId WHERE MATCH(s.vendorName) AGAINST (? IN BOOLEAN MODE) AND ${rest.sql}${tail}`,
+    ];
+    return {
+      sql: branches.map((branch, index) => `SELECT id FROM (${branch}) m${index}`).join(' UNION '),
+      params: branches.flatMap(() => [terms, ...rest.params]),
+    };
+  };
+  const counted = leader ? ledByIndex(cap + 1) : (() => {
+    const all = where(conditions);
+    return { sql: `SELECT a.id FROM advisory a WHERE ${all.sql} LIMIT ${cap + 1}`, params: all.params };
+  })();
+  const [count] = await pool.query<Row[]>(`SELECT COUNT(*) AS total FROM (${counted.sql}) matching`, counted.params);
+  const total = Number(count[0].total);
+  let page: SqlPart;
+  if (!leader || total > cap) {
+    page = where([...conditions, ...indexed.map((match) => match.row)]);
+  } else {
+    const matching = ledByIndex(null);
+    page = where([...conditions, ...indexed.filter((match) => match !== leader).map((match) => match.row), { sql: `a.id IN (SELECT id FROM (${matching.sql}) matching)`, params: matching.params }]);
+  }
+  const [rows] = await pool.query<Row[]>(
+    `SELECT a.id, a.identifier, a.title, a.publishedAt, a.severity, a.cweId, a.cvssV3Vector FROM advisory a WHERE ${page.sql} ORDER BY a.publishedAt DESC, a.id DESC LIMIT ?`,
+    [...page.params, first + 1],
+  );
   const nodes = rows.slice(0, first).map((row) => ({
     id: row.id, identifier: row.identifier, title: row.title, publishedAt: row.publishedAt, severity: row.severity, cweId: row.cweId,
     cvssV3BaseScore: row.cvssV3Vector ? cvssV3BaseScore(String(row.cvssV3Vector)) : null,
   }));
-  return connection(nodes, Number(count[0].total), first, rows.length > first);
+  return { ...connection(nodes, Math.min(total, cap), first, rows.length > first), totalCountIsLowerBound: total > cap };
 }
 
 /** The advisory columns each shared section opens, as the operator policy grants them. */

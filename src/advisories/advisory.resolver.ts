@@ -1,7 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Access } from '../authorization/access';
 import { Case } from '../cases/case.entity';
 import { Connection, PageArgs } from '../common/connection';
+import { DEFAULT_SEARCH_TOTAL_COUNT_CAP } from '../config/config';
 import type { RequestContext } from '../context/request-context';
 import { Advisory } from './advisory.entity';
 import {
@@ -16,6 +17,19 @@ import { cvssV3BaseScore, cvssV4Score } from './cvss';
 import { releasedRevisions } from './published-advisory';
 
 const AdvisoryConnection = Connection(Advisory, 'Advisory');
+
+@ObjectType('AdvisorySearchConnection', { description: 'A page of search results, with a total counted up to a cap.' })
+class AdvisorySearchConnection extends AdvisoryConnection {
+  @Field(() => Int, {
+    description:
+      `How many advisories match, counted up to the server's cap (SEARCH_TOTAL_COUNT_CAP, ${DEFAULT_SEARCH_TOTAL_COUNT_CAP.toLocaleString('en')} by ` +
+      'default): exact when totalCountIsLowerBound is false; otherwise the cap itself, and more advisories than that match.',
+  })
+  override totalCount = 0;
+
+  @Field({ description: 'True when more advisories match than totalCount says: the count stopped at the cap. Page on to read them all.' })
+  totalCountIsLowerBound!: boolean;
+}
 
 @Resolver(() => Advisory)
 export class AdvisoryResolver {
@@ -32,7 +46,7 @@ export class AdvisoryResolver {
   }
 
   @Access('PUBLIC')
-  @Query(() => AdvisoryConnection, {
+  @Query(() => AdvisorySearchConnection, {
     description:
       'Public search of released advisories, newest publication first. Answers everyone alike, signed in or not, and ' +
       'matches only published content: edits staged for the next revision are never searched.',
@@ -42,7 +56,7 @@ export class AdvisoryResolver {
   }
 
   @Access('PUBLIC')
-  @Query(() => AdvisoryConnection, { description: 'Released advisories published without the vendor (the unable-to-coordinate list), newest first.' })
+  @Query(() => AdvisorySearchConnection, { description: 'Released advisories published without the vendor (the unable-to-coordinate list), newest first.' })
   unableToCoordinateAdvisories(@Ctx() ctx: RequestContext, @Args() page: PageArgs) {
     return searchAdvisories(ctx, { unableToCoordinate: true }, page);
   }

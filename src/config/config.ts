@@ -17,6 +17,11 @@ export interface AppConfig {
   seedDemoWorld: boolean;
   logLevel: string;
   maxPageSize: number;
+  /**
+   * The public search counts its matches up to this many; above it, `totalCount` is this number and flagged as a lower
+   * bound, so a common word costs no more than this many index entries to count (README "Search").
+   */
+  searchTotalCountCap: number;
   advisoryPrefixDomestic: string;
   advisoryPrefixOverseas: string;
   /** Introspection for anonymous callers; staff always may introspect. */
@@ -64,6 +69,9 @@ export interface AppConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** The public search's count cap unless SEARCH_TOTAL_COUNT_CAP says otherwise (named in the schema's description). */
+export const DEFAULT_SEARCH_TOTAL_COUNT_CAP = 1000;
 
 const DEVELOPMENT_JWT_SECRET = 'renraku-development-secret-not-for-production';
 
@@ -130,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemoWorld: production ? false : env.SEED_DEMO !== 'false',
     logLevel: env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
     maxPageSize: integer(env, 'MAX_PAGE_SIZE', 100, problems),
+    searchTotalCountCap: integer(env, 'SEARCH_TOTAL_COUNT_CAP', DEFAULT_SEARCH_TOTAL_COUNT_CAP, problems),
     advisoryPrefixDomestic: env.ADVISORY_PREFIX_DOMESTIC ?? 'JVN#',
     advisoryPrefixOverseas: env.ADVISORY_PREFIX_OVERSEAS ?? 'JVNVU#',
     publicIntrospection: env.PUBLIC_INTROSPECTION === 'true',
@@ -162,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       feedSize: integer(env, 'FEED_SIZE', 50, problems),
     },
   };
+  if (config.searchTotalCountCap < 1) problems.push('SEARCH_TOTAL_COUNT_CAP must be at least 1');
   if (!UUID_V4.test(config.publication.cveOrgId)) problems.push('CVE_ORG_ID must be a version 4 UUID');
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return config;

@@ -33,6 +33,13 @@ export interface SecrecyServer {
  * the path. Failed authentications are expected (inactive users, revoked keys), so that limit is raised here, as is
  * the complexity budget; the limits themselves are tested in side-channels.test.ts.
  */
+/**
+ * The public search's count cap on the secrecy server: a generated world has a few advisories, so searches above the
+ * cap (a count that stops early, a page read in publication order) and at or below it (an exact count, a page read
+ * from the index's matches) both occur.
+ */
+export const SECRECY_SEARCH_TOTAL_COUNT_CAP = 3;
+
 export async function createSecrecyServer(overrides: Partial<AppConfig> = {}): Promise<SecrecyServer> {
   const db = await createTestDatabase();
   const base = testConfig();
@@ -40,6 +47,7 @@ export async function createSecrecyServer(overrides: Partial<AppConfig> = {}): P
     rateLimits: { ...base.rateLimits, failedAuthenticationsPerAddress: 1_000_000, mutationsPerTokenPerMinute: 1_000_000, publicMutationsPerAddressPerMinute: 1_000_000 },
     // Every covered field to depth 3 under a page of 20 is far above a client's budget; the budget is tested there too.
     queryLimits: { ...base.queryLimits, maxComplexity: 1_000_000 },
+    searchTotalCountCap: SECRECY_SEARCH_TOTAL_COUNT_CAP,
     ...overrides,
   });
   let now = new Date();

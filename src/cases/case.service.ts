@@ -159,8 +159,12 @@ export async function recordTransition(ctx: RequestContext, caseId: string, from
 export async function changeCaseState(ctx: RequestContext, caseId: string, to: CaseState, reason: string | null): Promise<void> {
   const current = await findAccessibleById(ctx, Case, caseId);
   const from = effectiveState(current, ctx.now);
-  // A viewer that reads another state (a publication scheduled for later, unknown to it) may not move the case.
-  if (from !== current.shownState) throw new ForbiddenError(`You may not move this case to ${to}`);
+  if (from !== current.shownState) {
+    // The viewer reads another state (a publication scheduled for later, unknown to it). It gets the answer that state
+    // would give to a step it does not allow, and may not move the case (docs/security.md, known limits).
+    if (current.shownState && !isLegalTransition(current.shownState, to)) throw new InvalidTransitionError(current.shownState, to);
+    throw new ForbiddenError(`You may not move this case to ${to}`);
+  }
   if (!isLegalTransition(from, to)) throw new InvalidTransitionError(from, to);
   if (!may(ctx, 'transition', 'Case', current, to)) throw new ForbiddenError(`You may not move this case to ${to}`);
   const result = await managerOf(ctx)

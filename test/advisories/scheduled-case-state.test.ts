@@ -1,5 +1,6 @@
 import { In } from 'typeorm';
 import { Case, CaseState, CaseTransition } from '../../src/cases/case.entity';
+import { isLegalTransition } from '../../src/cases/case-state';
 import { newId } from '../../src/common/columns';
 import { CommitteeDecision, CommitteeReferral, ReferralStatus } from '../../src/committee/committee.entity';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -173,6 +174,21 @@ describe('the case state of a scheduled publication', () => {
     expect(closed.transitionCase.state).toBe(CaseState.CLOSED);
     const history = (await lookup('finderAnonymous', coordinated.caseId) as CaseView).transitions.slice(-2).map((step) => `${step.fromState}->${step.toState}`);
     expect(history).toEqual(['COORDINATING->PUBLISHED', 'PUBLISHED->CLOSED']);
+  });
+
+  it.each([
+    ['finder', () => unable.caseId, CaseState.VENDOR_CONTACT],
+    ['receiver', () => unable.caseId, CaseState.VENDOR_CONTACT],
+    ['committeeMember', () => unable.caseId, CaseState.VENDOR_CONTACT],
+  ] as [Persona, () => string, CaseState][])('answers %s a step its state does not allow as it would on any case in that state', async (persona, caseId, shown) => {
+    h.clock.current = new Date(unable.due.getTime() - 1);
+    // PUBLISHED is refused before the case is looked at, the same way for every case.
+    const refusedByState = Object.values(CaseState).filter((target) => !isLegalTransition(shown, target) && target !== CaseState.PUBLISHED);
+    for (const to of refusedByState) {
+      const answer = await h.graphql(persona, TRANSITION, { input: { caseId: caseId(), to } });
+      expect([to, errorCode(answer), answer.errors![0].message]).toEqual([to, 'INVALID_TRANSITION', `A case cannot move from ${shown} to ${to}`]);
+    }
+    expect((await lookup('coordinatorStaff', caseId()) as CaseView).state).toBe(CaseState.PUBLICATION_SCHEDULED);
   });
 
   it('moves the case\'s due time and recorded step with the publication when it is rescheduled', async () => {

@@ -223,10 +223,25 @@ export function may(ctx: RequestContext, action: string, subjectType: string, ro
  */
 export function readableFieldSql(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, field: string): SqlFragment {
   const metadata = ctx.dataSource.getMetadata(target);
-  const ast = rulesToCondition(ctx.ability.rulesFor('read', metadata.name, field), ruleAst, { and: buildAnd, or: buildOr, empty: () => buildAnd([]) });
-  if (!ast) return { sql: '1 = 0', params: {} };
-  const translator = new SqlConditionTranslator(ctx.dataSource);
-  return { sql: translator.translate(ast, metadata, alias), params: translator.params };
+  // Asked for every case query of a request (the shown state), so translated once per request and view.
+  let cached = readableFieldByAbility.get(ctx.ability);
+  if (!cached) readableFieldByAbility.set(ctx.ability, (cached = new Map()));
+  const key = `${metadata.name}\u0000${alias}\u0000${field}`;
+  let fragment = cached.get(key);
+  if (!fragment) {
+    const ast = readableFieldCondition(ctx, metadata.name, field);
+    const translator = new SqlConditionTranslator(ctx.dataSource);
+    fragment = ast ? { sql: translator.translate(ast, metadata, alias), params: translator.params } : { sql: '1 = 0', params: {} };
+    cached.set(key, fragment);
+  }
+  return fragment;
+}
+
+const readableFieldByAbility = new WeakMap<object, Map<string, SqlFragment>>();
+
+/** The condition under which the viewer may read `field` of a row of the subject type, or null when it never may. */
+function readableFieldCondition(ctx: RequestContext, subjectType: string, field: string): Condition | null {
+  return rulesToCondition(ctx.ability.rulesFor('read', subjectType, field), ruleAst, { and: buildAnd, or: buildOr, empty: () => buildAnd([]) });
 }
 
 /**
@@ -246,7 +261,7 @@ export function restrictToReadableFields<T extends ObjectLiteral>(
   const metadata = ctx.dataSource.getMetadata(target);
   const read = readPredicates.get(query);
   for (const field of new Set(fields)) {
-    const ast = rulesToCondition(ctx.ability.rulesFor('read', metadata.name, field), ruleAst, { and: buildAnd, or: buildOr, empty: () => buildAnd([]) });
+    const ast = readableFieldCondition(ctx, metadata.name, field);
     if (!ast) throw new ForbiddenError(`You may not filter or sort on ${metadata.name}.${field}`);
     // Readable wherever the row is: the query's own read predicate already says so.
     if (read?.alias === alias && sameCondition(withoutRedundantDisjuncts(ast), withoutRedundantDisjuncts(read.condition))) continue;

@@ -3,7 +3,7 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { jwtVerify } from 'jose';
 import mysql, { Pool, RowDataPacket } from 'mysql2/promise';
 import { cvssV3BaseScore } from '../src/advisories/cvss';
-import { mysqlBooleanQuery, searchWords } from '../src/advisories/search-text';
+import { PREFIX_TERM_MAX_LENGTH, searchWords } from '../src/advisories/search-text';
 import { AUDIT_CHAIN_ID, entryHash } from '../src/audit/audit-chain';
 import { AuditAction, AuditEntry } from '../src/audit/audit-entry.entity';
 import { AdvisoryText, contentFingerprint, deliveredSections } from '../src/audit/embargoed-read';
@@ -14,7 +14,7 @@ import { DisclosureSection, joinSections } from '../src/disclosure/disclosure-se
  * The floor: the benchmark's four reads written by hand on mysql2 and node:http, with the same authentication
  * (the same JWT check, the viewer looked up in one statement), the same authorization written as plain SQL and the
  * same audit of embargoed reads. No ORM, no GraphQL, no policy engine: what the API is compared against. Only pure
- * helpers (CVSS scores, the audit hash and fingerprint, how search words split into index terms) are shared with the app.
+ * helpers (CVSS scores, the audit hash and fingerprint, how search words fold into index terms) are shared with the app.
  */
 
 interface Viewer {
@@ -171,32 +171,17 @@ interface SqlPart {
 
 /**
  * Anyone: released advisories (published, time come) in which every word occurs in the text, products or vendor
- * names. Like the API, words the FULLTEXT indexes can answer go through them; the others, and words with punctuation
- * inside, are also matched as substrings. Also like the API: the matches are counted up to the cap and no further
- * (the longest indexed word leads, from its three indexes, each stopping at cap + 1 ids); then, above the cap, the
- * page walks the publication index newest first testing each row, and at or below it, the page starts from the
- * leading word's matches.
+ * names. Like the API, the words the search index (advisory_search_term) answers go through it; the others, and words
+ * with punctuation inside, are also matched as substrings. Also like the API: the longest indexed term leads, its
+ * index rows read newest first and each checked against its advisory (the other terms probed by advisory); the
+ * count reads the same rows up to the cap + 1, and runs beside the page.
  */
 async function publicSearch(url: URL, first: number) {
   const words = searchWords(url.searchParams.get('text'));
   const cap = config.searchTotalCountCap;
-  const conditions: SqlPart[] = [{ sql: `a.status = 'PUBLISHED' AND a.publishedAt <= ?`, params: [new Date()] }];
-  const indexed: { length: number; terms: string; row: SqlPart }[] = [];
-  const advisoryMatch = `MATCH(${SEARCHED_TEXT.map((column) => `a.${column}`).join(', ')}) AGAINST (? IN BOOLEAN MODE)`;
+  const now = new Date();
+  const conditions: SqlPart[] = [{ sql: `a.status = 'PUBLISHED' AND a.publishedAt <= ?`, params: [now] }];
   for (const word of words) {
-    if (word.indexed.length > 0) {
-      const terms = mysqlBooleanQuery(word);
-      indexed.push({
-        length: word.indexed.join('').length,
-        terms,
-        row: {
-          sql: `(${advisoryMatch} OR a.id IN (SELECT c.advisoryId FROM (
-            SELECT p.advisoryId FROM advisory_product p WHERE MATCH(p.name, p.vendorName) AGAINST (? IN BOOLEAN MODE)
-            UNION SELECT s.advisoryId FROM advisory_vendor_status s WHERE MATCH(s.vendorName) AGAINST (? IN BOOLEAN MODE)) c))`,
-          params: [terms, terms, terms],
-        },
-      });
-    }
     if (!word.substring) continue;
     const pattern = `%${word.text.toLowerCase().replace(/[!%_]/g, (match) => `!${match}`)}%`;
     conditions.push({
@@ -206,40 +191,36 @@ async function publicSearch(url: URL, first: number) {
       params: [...SEARCHED_TEXT.map(() => pattern), pattern, pattern, pattern],
     });
   }
-  const where = (parts: SqlPart[]): SqlPart => ({ sql: parts.map((part) => part.sql).join(' AND '), params: parts.flatMap((part) => part.params) });
-  const leader = indexed.reduce<(typeof indexed)[number] | null>((longest, match) => (longest && longest.length >= match.length ? longest : match), null);
-  /** The ids the leading word's three indexes give among the rows of `rest`, each branch limited to `limit` ids. */
-  const ledByIndex = (limit: number | null): SqlPart => {
-    const rest = where([...conditions, ...indexed.filter((match) => match !== leader).map((match) => match.row)]);
-    const terms = leader!.terms;
-    const tail = limit === null ? '' : ` LIMIT ${limit}`;
-    const branches = [
-      `SELECT a.id FROM advisory a WHERE ${advisoryMatch} AND ${rest.sql}${tail}`,
-      `SELECT DISTINCT a.id FROM advisory_product p JOIN advisory a ON a.id = p.advisoryId WHERE MATCH(p.name, p.vendorName) AGAINST (? IN BOOLEAN MODE) AND ${rest.sql}${tail}`,
-      `SELECT DISTINCT a.id FROM advisory_vendor_status s JOIN advisory a ON a.id = s.advisoryId WHERE MATCH(s.vendorName) AGAINST (? IN BOOLEAN MODE) AND ${rest.sql}${tail}`,
-    ];
-    return {
-      sql: branches.map((branch, index) => `SELECT id FROM (${branch}) m${index}`).join(' UNION '),
-      params: branches.flatMap(() => [terms, ...rest.params]),
-    };
-  };
-  const counted = leader ? ledByIndex(cap + 1) : (() => {
-    const all = where(conditions);
-    return { sql: `SELECT a.id FROM advisory a WHERE ${all.sql} LIMIT ${cap + 1}`, params: all.params };
-  })();
-  const [count] = await pool.query<Row[]>(`SELECT COUNT(*) AS total FROM (${counted.sql}) matching`, counted.params);
-  const total = Number(count[0].total);
-  let page: SqlPart;
-  if (!leader || total > cap) {
-    page = where([...conditions, ...indexed.map((match) => match.row)]);
-  } else {
-    const matching = ledByIndex(null);
-    page = where([...conditions, ...indexed.filter((match) => match !== leader).map((match) => match.row), { sql: `a.id IN (SELECT id FROM (${matching.sql}) matching)`, params: matching.params }]);
+  const terms = [...new Set(words.flatMap((word) => word.indexed))].map((term) => [...term]);
+  const leader = terms.reduce<string[] | null>((longest, term) => (longest && longest.length >= term.length ? longest : term), null);
+  for (const term of terms) {
+    if (term.length > PREFIX_TERM_MAX_LENGTH) {
+      conditions.push({ sql: `EXISTS (SELECT 1 FROM advisory_search_term x WHERE x.advisoryId = a.id AND x.term >= ? AND x.term < ?)`, params: [term.join(''), `${term.join('')}\u{10FFFF}`] });
+    } else if (term !== leader) {
+      conditions.push({ sql: `EXISTS (SELECT 1 FROM advisory_search_term x WHERE x.advisoryId = a.id AND x.term = ?)`, params: [term.join('')] });
+    }
   }
-  const [rows] = await pool.query<Row[]>(
-    `SELECT a.id, a.identifier, a.title, a.publishedAt, a.severity, a.cweId, a.cvssV3Vector FROM advisory a WHERE ${page.sql} ORDER BY a.publishedAt DESC, a.id DESC LIMIT ?`,
-    [...page.params, first + 1],
-  );
+  const where = { sql: conditions.map((part) => part.sql).join(' AND '), params: conditions.flatMap((part) => part.params) };
+  const columns = `a.id, a.identifier, a.title, a.publishedAt, a.severity, a.cweId, a.cvssV3Vector`;
+  let counting: Promise<[Row[], unknown]>;
+  let paging: Promise<[Row[], unknown]>;
+  if (leader) {
+    const lead = {
+      sql: `SELECT t.advisoryId FROM advisory_search_term t WHERE t.term = ? AND t.publishedAt <= ?
+        AND EXISTS (SELECT 1 FROM advisory a WHERE a.id = t.advisoryId AND a.publishedAt = t.publishedAt AND ${where.sql})`,
+      params: [leader.slice(0, PREFIX_TERM_MAX_LENGTH).join(''), now, ...where.params],
+    };
+    counting = pool.query<Row[]>(`SELECT COUNT(*) AS total FROM (${lead.sql} LIMIT ${cap + 1}) matching`, lead.params);
+    paging = pool.query<Row[]>(
+      `SELECT ${columns} FROM (${lead.sql} ORDER BY t.publishedAt DESC, t.advisoryId DESC LIMIT ?) page JOIN advisory a ON a.id = page.advisoryId ORDER BY a.publishedAt DESC, a.id DESC`,
+      [...lead.params, first + 1],
+    );
+  } else {
+    counting = pool.query<Row[]>(`SELECT COUNT(*) AS total FROM (SELECT a.id FROM advisory a WHERE ${where.sql} LIMIT ${cap + 1}) matching`, where.params);
+    paging = pool.query<Row[]>(`SELECT ${columns} FROM advisory a WHERE ${where.sql} ORDER BY a.publishedAt DESC, a.id DESC LIMIT ?`, [...where.params, first + 1]);
+  }
+  const [[count], [rows]] = await Promise.all([counting, paging]);
+  const total = Number(count[0].total);
   const nodes = rows.slice(0, first).map((row) => ({
     id: row.id, identifier: row.identifier, title: row.title, publishedAt: row.publishedAt, severity: row.severity, cweId: row.cweId,
     cvssV3BaseScore: row.cvssV3Vector ? cvssV3BaseScore(String(row.cvssV3Vector)) : null,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import mysql, { Connection } from 'mysql2/promise';
 import { advisorySeverity } from '../src/advisories/cvss';
+import { rebuildSearchTerms, SEARCH_TERM_TABLE } from '../src/advisories/search-index';
 import { openDatabase } from '../src/app';
 import { loadConfig } from '../src/config/config';
 import { BENCH_USERS, benchDatabaseUrl, parseFlags, splitDatabaseUrl } from './options';
@@ -425,7 +426,21 @@ export async function seedScale(url: string, cases: number, log: (message: strin
   for (const [prefix, lastValue] of [['JVN#', advisoryIds.domestic], ['JVNVU#', advisoryIds.overseas]] as const) {
     await connection.query('INSERT INTO advisory_sequence (prefix, lastValue) VALUES (?, ?)', [prefix, lastValue]);
   }
-  await connection.query(`ANALYZE TABLE ${Object.values(tables).map((table) => `\`${table.table}\``).join(', ')}`);
+  // The rows went in without the application: index what they publish, as the publishing transactions would.
+  const app = await openDatabase(loadConfig({ NODE_ENV: 'development', DATABASE_URL: url, SEED_DEMO: 'false' }));
+  try {
+    const indexStarted = Date.now();
+    let logged = 0;
+    const terms = await rebuildSearchTerms(app.manager, (message) => {
+      if (Date.now() - logged < 30_000) return;
+      logged = Date.now();
+      log(`seed:scale: ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    });
+    log(`seed:scale: search index, ${terms} terms (${((Date.now() - indexStarted) / 1000).toFixed(1)} s)`);
+  } finally {
+    await app.destroy();
+  }
+  await connection.query(`ANALYZE TABLE ${[...Object.values(tables).map((table) => table.table), SEARCH_TERM_TABLE].map((table) => `\`${table}\``).join(', ')}`);
   await connection.end();
 
   const rows = Object.fromEntries(Object.entries(tables).map(([name, table]) => [name, table.inserted]));

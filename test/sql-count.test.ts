@@ -1,3 +1,4 @@
+import { refreshSearchTerms } from '../src/advisories/search-index';
 import { rulesToAST } from '@casl/ability/extra';
 import { Advisory, AdvisoryStatus } from '../src/advisories/advisory.entity';
 import { SqlConditionTranslator } from '../src/authorization/sql-condition';
@@ -172,6 +173,7 @@ async function seedMoreThanAPage(h: Harness): Promise<void> {
   await manager.getRepository(ContactAttempt).insert(attempts);
   await manager.getRepository(Advisory).insert(advisories);
   await manager.getRepository(DisclosureGrant).insert(grants);
+  await refreshSearchTerms(manager, advisories.map((advisory) => advisory.id)); // as publishAdvisory would
 }
 
 describe('SQL statements per request', () => {

@@ -5,21 +5,20 @@ import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { buildAbility } from '../../policies';
 import { accessibleQuery, accessibleSubquerySql, managerOf, restrictToReadableFields } from '../authorization/accessible';
 import { sameCondition } from '../authorization/sql-condition';
-import { ConnectionShape, PageArgs, paginate } from '../common/connection';
+import { ConnectionShape, decodeCursor, MAX_PAGE_SIZE, PageArgs, paginate, SortKey } from '../common/connection';
 import { createLoaders } from '../context/loaders';
 import type { RequestContext } from '../context/request-context';
 import { ANONYMOUS } from '../context/viewer';
 import { Advisory, AdvisoryStatus } from './advisory.entity';
 import { AdvisorySearchFilter } from './advisory.input';
 import { AdvisoryProduct, AdvisoryVendorStatus } from './advisory-publication.entity';
-import { fts5Query, mysqlBooleanQuery, SearchWord, searchWords } from './search-text';
+import { SEARCH_TERM_TABLE, SEARCHED_TEXT_COLUMNS } from './search-index';
+import { PREFIX_TERM_MAX_LENGTH, SearchWord, searchWords } from './search-text';
 
 /** Text columns a public search looks in: all of them are published content of a released advisory. */
-const SEARCHED_TEXT = ['identifier', 'title', 'overview', 'affectedProducts', 'impact', 'solution', 'workarounds', 'vendorStatements', 'coordinatorVerification'];
-/** The columns of the FULLTEXT indexes (migrations/1764230000000-advisory-search-index.ts), in index order. */
-const FULLTEXT_ADVISORY = SEARCHED_TEXT;
-const FULLTEXT_PRODUCT = ['name', 'vendorName'];
-const FULLTEXT_VENDOR_STATUS = ['vendorName'];
+const SEARCHED_TEXT = SEARCHED_TEXT_COLUMNS;
+/** The largest code point: a term range [term, term + TERM_RANGE_END) holds every term that starts with `term`. */
+const TERM_RANGE_END = '\u{10FFFF}';
 
 /**
  * The same request seen by the public: the anonymous viewer's ability at the same instant, no transaction. Public
@@ -39,25 +38,23 @@ export function publicViewOf(ctx: RequestContext): RequestContext {
  */
 interface SearchQuery {
   rows: SelectQueryBuilder<Advisory>;
-  /** The words the full-text index answers: each a condition that every match satisfies. */
-  indexed: IndexedMatch[];
+  /** The terms the search index answers: each a condition that every match satisfies. */
+  indexed: IndexedTerm[];
 }
 
 /**
- * One condition the full-text index answers (on MySQL/MariaDB one per word, on SQLite one FTS5 expression for all),
- * in two equivalent forms, so that a query can either walk the advisories in publication order and test each row, or
- * start from the index's matches.
+ * One term of the search index (src/advisories/search-index.ts) that every match must hold, in two forms: a row
+ * condition on `a`, and the index rows to walk when the term leads the query.
  */
-interface IndexedMatch {
-  /** How many indexed characters it requires: the longest is taken as the likeliest to be rare. */
+interface IndexedTerm {
+  /** Its length in characters: the longest term of a search is taken as the likeliest to be rare. */
   length: number;
-  /** A condition on the row `a`, tested row by row (its parameters are on the search's rows). */
+  /** A condition on the row `a` (its parameters are on the search's rows): one or two probes of the index by advisory. */
   matches: string;
-  /**
-   * Queries of the distinct ids (column `id`) of the rows of `rows` that match, each led by a full-text index, each
-   * ending with its WHERE (so that a LIMIT can follow). Their union is exactly the matching rows of `rows`.
-   */
-  matchingIds(rows: SelectQueryBuilder<Advisory>): IdsSql[];
+  /** The parameter holding the index term to walk: the term itself, or its first PREFIX_TERM_MAX_LENGTH characters. */
+  leadParameter: string;
+  /** True when walking `leadParameter` is not enough by itself: the leader's `matches` must then be tested per row. */
+  needsCheck: boolean;
 }
 
 function searchQuery(view: RequestContext, filter: AdvisorySearchFilter): SearchQuery | null {
@@ -68,7 +65,7 @@ function searchQuery(view: RequestContext, filter: AdvisorySearchFilter): Search
 
   const words = searchWords(filter.text);
   if (words.length > 0) used.push(...SEARCHED_TEXT);
-  const indexed = indexedMatches(view, query, words);
+  const indexed = indexedTerms(query, words);
   words.forEach((word, index) => {
     if (!word.substring) return;
     // The index cannot answer this word (too short, a stopword, Japanese…) or the word has punctuation inside:
@@ -137,89 +134,35 @@ export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisoryS
 }
 
 /**
- * The words the full-text index can answer, each a required prefix term. The index only ever narrows: every form
- * keeps the "published and due" condition on `a`, so text of drafts and scheduled publications (which the MySQL
- * indexes and the SQLite search table do hold for scheduled ones) can never match or be counted.
+ * The terms the search index answers, each required as a prefix of some token of the advisory's published text. A
+ * term up to PREFIX_TERM_MAX_LENGTH characters is itself an index term (the index holds every such prefix of every
+ * token): one exact probe. A longer one is probed by its first PREFIX_TERM_MAX_LENGTH characters, then by range among
+ * the advisory's full tokens. The index only ever narrows: every form keeps the "published and due" condition and the
+ * public policy on `a`, so the rows of scheduled publications can never match or be counted before they are due.
  */
-function indexedMatches(view: RequestContext, query: SelectQueryBuilder<Advisory>, words: SearchWord[]): IndexedMatch[] {
-  if (view.dataSource.options.type === 'better-sqlite3') {
-    // One FTS5 document per advisory (its published text, product and vendor names): all words in one MATCH.
-    const expression = fts5Query(words);
-    if (!expression) return [];
-    query.setParameter('searchFts', expression);
-    return [
-      {
-        length: expression.length,
-        // The row's search document, then whether it is among the matches (a list built once per statement).
-        matches:
-          '(SELECT fs.id FROM advisory_search fs WHERE fs.advisoryId = a.id) IN (SELECT rowid FROM advisory_search_fts WHERE advisory_search_fts MATCH :searchFts)',
-        // CROSS JOIN keeps the FTS5 table outermost: SQLite otherwise may walk `a` by an index and run the MATCH
-        // again for every row (seen at 1M cases: 29 s instead of 5 ms). Each search row is one advisory.
-        matchingIds: (rows) => {
-          const row = rows.clone().select('1').orderBy().andWhere('a.id = fs.advisoryId');
-          return [
-            {
-              sql: `SELECT fs.advisoryId AS id FROM advisory_search_fts fts CROSS JOIN advisory_search fs ON fs.id = fts.rowid WHERE fts.advisory_search_fts MATCH :searchFts AND EXISTS (${row.getQuery()})`,
-              parameters: row.getParameters(),
-            },
-          ];
-        },
-      },
-    ];
-  }
-  // MySQL/MariaDB: a word may be in the advisory's text or in one of its product or vendor rows.
-  return words.flatMap((word, index): IndexedMatch[] => {
-    if (word.indexed.length === 0) return [];
-    const parameter = `searchFt${index}`;
-    query.setParameter(parameter, mysqlBooleanQuery(word));
-    const against = (alias: string, columns: string[]) => `MATCH(${columns.map((column) => `${alias}.${column}`).join(', ')}) AGAINST (:${parameter} IN BOOLEAN MODE)`;
-    const product = `fp${index}`;
-    const vendorStatus = `fv${index}`;
-    const children = `fc${index}`;
-    // Built once, so that their parameters are on the search's rows before any form of the query is cloned from them.
-    const readable = (target: typeof AdvisoryProduct | typeof AdvisoryVendorStatus, alias: string) => {
-      const condition = childReadable(view, query, target, alias);
-      return condition ? ` AND ${condition}` : '';
+function indexedTerms(query: SelectQueryBuilder<Advisory>, words: SearchWord[]): IndexedTerm[] {
+  const terms = [...new Set(words.flatMap((word) => word.indexed))];
+  return terms.map((term, index): IndexedTerm => {
+    const chars = [...term];
+    const parameter = `searchTerm${index}`;
+    const probe = `t${index}`;
+    if (chars.length <= PREFIX_TERM_MAX_LENGTH) {
+      query.setParameter(parameter, term);
+      return {
+        length: chars.length,
+        matches: `EXISTS (SELECT 1 FROM ${SEARCH_TERM_TABLE} ${probe} WHERE ${probe}.advisoryId = a.id AND ${probe}.term = :${parameter})`,
+        leadParameter: parameter,
+        needsCheck: false,
+      };
+    }
+    query.setParameters({ [parameter]: chars.slice(0, PREFIX_TERM_MAX_LENGTH).join(''), [`${parameter}From`]: term, [`${parameter}To`]: `${term}${TERM_RANGE_END}` });
+    return {
+      length: chars.length,
+      matches: `EXISTS (SELECT 1 FROM ${SEARCH_TERM_TABLE} ${probe} WHERE ${probe}.advisoryId = a.id AND ${probe}.term >= :${parameter}From AND ${probe}.term < :${parameter}To)`,
+      leadParameter: parameter,
+      needsCheck: true,
     };
-    const productReadable = readable(AdvisoryProduct, product);
-    const vendorStatusReadable = readable(AdvisoryVendorStatus, vendorStatus);
-    return [
-      {
-        length: word.indexed.join('').length,
-        // Under OR, no MATCH can lead the query: the advisory's own MATCH is looked up, for each row read, in the
-        // word's result (computed once per statement). The product and vendor matches are one derived table of ids: a
-        // UNION is never merged into the query, so it is built once and probed by key, whichever strategy the
-        // optimizer picks for the IN. (A plain IN subquery, in a query that a MATCH leads, was turned into a
-        // correlated EXISTS that ran its full-text search again for every row.)
-        matches: `(${against('a', FULLTEXT_ADVISORY)} OR a.id IN (SELECT ${children}.advisoryId FROM (
-            SELECT ${product}.advisoryId FROM advisory_product ${product} WHERE ${against(product, FULLTEXT_PRODUCT)}${productReadable}
-            UNION SELECT ${vendorStatus}.advisoryId FROM advisory_vendor_status ${vendorStatus} WHERE ${against(vendorStatus, FULLTEXT_VENDOR_STATUS)}${vendorStatusReadable}
-          ) ${children}))`,
-        // A MATCH alone at the top of a WHERE leads the query: each branch reads only the index's matches.
-        matchingIds: (rows) =>
-          [
-            rows.clone().andWhere(against('a', FULLTEXT_ADVISORY)),
-            rows.clone().innerJoin(AdvisoryProduct, product, `${product}.advisoryId = a.id${productReadable}`).andWhere(against(product, FULLTEXT_PRODUCT)),
-            rows.clone().innerJoin(AdvisoryVendorStatus, vendorStatus, `${vendorStatus}.advisoryId = a.id${vendorStatusReadable}`).andWhere(against(vendorStatus, FULLTEXT_VENDOR_STATUS)),
-          ].map((query) => idsSql(distinctIds(query))),
-      },
-    ];
   });
-}
-
-/** The distinct ids (column `id`) of `query`, unordered and unlimited. */
-function distinctIds(query: SelectQueryBuilder<Advisory>): SelectQueryBuilder<Advisory> {
-  return query.select('a.id', 'id').distinct(true).orderBy().take(undefined).limit(undefined);
-}
-
-/** A SELECT of distinct ids (column `id`) that ends with its WHERE, with its named parameters. */
-interface IdsSql {
-  sql: string;
-  parameters: ObjectLiteral;
-}
-
-function idsSql(query: SelectQueryBuilder<Advisory>): IdsSql {
-  return { sql: query.getQuery(), parameters: query.getParameters() };
 }
 
 /** The condition with every field taken through a relation: `status` becomes `advisory.status`. */
@@ -283,40 +226,36 @@ export interface SearchConnectionShape<T> extends ConnectionShape<T> {
 }
 
 /**
- * The search's matches as queries of ids, built once per request for the count and the page. With an indexed word:
- * the rows of the search with every other indexed word as a row condition (`rows`), and its matches led by the
- * index of the word with the most indexed characters (the likeliest to be rare). Without: the search's rows.
+ * The index rows of the leading term that pass the search: walked from the primary key (term, publishedAt,
+ * advisoryId) newest first, only up to the request's instant, each checked against its advisory row (by primary key)
+ * under every condition of the search, `publishedAt` included, so that a row left behind by a moved publication
+ * could never match. Ends with its WHERE.
  */
-function matchesOf(search: SearchQuery): { rows: SelectQueryBuilder<Advisory>; branches: IdsSql[]; leader: IndexedMatch | null } {
-  if (search.indexed.length === 0) return { rows: search.rows, branches: [idsSql(distinctIds(search.rows.clone()))], leader: null };
-  const leader = search.indexed.reduce((longest, match) => (match.length > longest.length ? match : longest));
-  const rows = search.rows;
-  for (const match of search.indexed) if (match !== leader) rows.andWhere(match.matches);
-  return { rows, branches: leader.matchingIds(rows), leader };
+function leaderRows(rows: SelectQueryBuilder<Advisory>, leader: IndexedTerm): { sql: string; parameters: ObjectLiteral } {
+  const advisory = rows.clone().select('1').orderBy().andWhere('a.id = lt.advisoryId AND a.publishedAt = lt.publishedAt');
+  return {
+    sql: `SELECT lt.advisoryId AS advisoryId FROM ${SEARCH_TERM_TABLE} lt WHERE lt.term = :${leader.leadParameter} AND lt.publishedAt <= :searchNow AND EXISTS (${advisory.getQuery()})`,
+    parameters: advisory.getParameters(),
+  };
 }
 
 /**
- * The union of `branches` as one derived table of ids, each branch limited to `limit` ids when given. Each branch is
- * wrapped, so that its LIMIT is valid on both databases; the parameters go to `outer`.
+ * How many advisories match, counted up to `cap + 1` and no further, so a common word costs no more to count than
+ * a word with `cap` matches. Exact when the result is at most `cap`. With an indexed term: the leader's index rows
+ * (one per advisory), in index order; without: the search's rows.
  */
-function unionOfIds(view: RequestContext, outer: SelectQueryBuilder<ObjectLiteral>, branches: IdsSql[], limit: number | null): string {
-  const escape = (name: string) => view.dataSource.driver.escape(name);
-  return branches
-    .map((branch, index) => {
-      outer.setParameters(branch.parameters);
-      return `SELECT ${escape('id')} FROM (${branch.sql}${limit === null ? '' : ` LIMIT ${limit}`}) ${escape(`match_${index}`)}`;
-    })
-    .join(' UNION ');
-}
-
-/**
- * How many advisories match, counted up to `cap + 1` and no further: each branch stops at `cap + 1` distinct ids
- * (read from the index's matches in any order when a word is indexed), so a common word costs no more to count than a
- * word with `cap` matches. Exact when the result is at most `cap`.
- */
-async function countUpTo(view: RequestContext, branches: IdsSql[], cap: number): Promise<number> {
+async function countUpTo(view: RequestContext, rows: SelectQueryBuilder<Advisory>, leader: IndexedTerm | null, cap: number): Promise<number> {
   const count = managerOf(view).createQueryBuilder().select('COUNT(*)', 'total');
-  const matching = unionOfIds(view, count, branches, cap + 1);
+  let matching: string;
+  if (leader) {
+    const lead = leaderRows(rows, leader);
+    count.setParameters(lead.parameters);
+    matching = `${lead.sql} LIMIT ${cap + 1}`;
+  } else {
+    const ids = rows.clone().select('a.id', 'id').orderBy().take(undefined).limit(undefined);
+    count.setParameters(ids.getParameters());
+    matching = `${ids.getQuery()} LIMIT ${cap + 1}`;
+  }
   const result = await count.from(`(${matching})`, 'matching').getRawOne<{ total: number | string }>();
   return Number(result?.total ?? 0);
 }
@@ -325,26 +264,43 @@ async function countUpTo(view: RequestContext, branches: IdsSql[], cap: number):
  * Public search of released advisories; the viewer's own rights neither widen nor narrow it. Newest publication
  * first, ties by id.
  *
- * The count comes first and chooses how the page is read. Many matches (more than the cap): the page walks the
- * advisories newest first and tests each row against the words, stopping after a page of matches, which are many,
- * so it reads few rows. Few matches (at most the cap): it starts from the index's matches and sorts them, which are
- * few. Neither sorts more than the cap's worth of matches, nor walks the whole publication index for a rare word.
+ * With a word the search index answers, the longest such term leads: the page is its index rows after the cursor,
+ * newest first, each checked against its advisory (the other words through the index by advisory, the rest on the
+ * row), stopping after a page of matches; the count reads the same rows up to the cap. Neither reads rows of other
+ * terms, and neither sorts: the cost is a page (or the cap) of matches plus the rows the other conditions reject,
+ * whatever the number of advisories holding the word. Without one: the advisories themselves, newest first.
  */
 export async function searchAdvisories(ctx: RequestContext, filter: AdvisorySearchFilter, page: PageArgs): Promise<SearchConnectionShape<Advisory>> {
   const view = publicViewOf(ctx);
   const cap = ctx.config.searchTotalCountCap;
-  const sort = { property: 'publishedAt', direction: 'DESC', isDate: true } as const;
+  const sort: SortKey = { property: 'publishedAt', direction: 'DESC', isDate: true };
   const search = searchQuery(view, filter);
   if (!search) return { ...(await paginate(view, Advisory, null, 'a', page, sort)), totalCountIsLowerBound: false };
-  const matches = matchesOf(search);
-  const counted = await countUpTo(view, matches.branches, cap);
-  const query = matches.rows;
-  if (matches.leader && counted <= cap) {
+  const query = search.rows;
+  const leader = search.indexed.length === 0 ? null : search.indexed.reduce((longest, term) => (term.length > longest.length ? term : longest));
+  for (const term of search.indexed) if (term !== leader || term.needsCheck) query.andWhere(term.matches);
+  const counted = countUpTo(view, query, leader, cap);
+  counted.catch(() => undefined); // awaited through paginate; this only keeps a refused cursor from leaving it unobserved
+  if (leader) {
+    const lead = leaderRows(query, leader);
+    let cursor = '';
+    if (page.after) {
+      const [value, id] = decodeCursor(page.after, sort);
+      query.setParameters({ searchCursorValue: value, searchCursorId: id });
+      cursor = ' AND (lt.publishedAt < :searchCursorValue OR (lt.publishedAt = :searchCursorValue AND lt.advisoryId < :searchCursorId))';
+    }
+    const first = Math.min(page.first ?? 20, ctx.config.maxPageSize, MAX_PAGE_SIZE);
     const escape = (name: string) => view.dataSource.driver.escape(name);
-    query.andWhere(`a.id IN (SELECT ${escape('id')} FROM (${unionOfIds(view, query, matches.branches, null)}) ${escape('matching')})`);
-  } else if (matches.leader) {
-    query.andWhere(matches.leader.matches);
+    // The page's ids, read in index order and limited there (a derived table, so that the LIMIT is valid inside IN on
+    // both databases); paginate then loads those rows in the same order.
+    query.andWhere(
+      `a.id IN (SELECT ${escape('advisoryId')} FROM (${lead.sql}${cursor} ORDER BY lt.publishedAt DESC, lt.advisoryId DESC LIMIT ${first + 1}) ${escape('page_ids')})`,
+    );
   }
-  const connection = await paginate(view, Advisory, query, 'a', page, sort, undefined, () => Promise.resolve(Math.min(counted, cap)));
-  return { ...connection, totalCountIsLowerBound: counted > cap };
+  let total = 0;
+  const connection = await paginate(view, Advisory, query, 'a', page, sort, undefined, async () => {
+    total = await counted;
+    return Math.min(total, cap);
+  });
+  return { ...connection, totalCountIsLowerBound: total > cap };
 }

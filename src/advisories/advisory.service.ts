@@ -13,6 +13,7 @@ import { Vendor } from '../vendors/vendor.entity';
 import { Advisory, AdvisoryPendingRevision, AdvisoryProductDraft, AdvisoryStatus } from './advisory.entity';
 import { AdvisoryContentInput, AdvisoryFilter, AdvisoryProductInput, CreateAdvisoryInput, PublishAdvisoryInput, PublishAdvisoryRevisionInput, UpdateAdvisoryInput } from './advisory.input';
 import { AdvisoryProduct, AdvisoryRevision, AdvisoryVendorStatus, VendorVerificationResult } from './advisory-publication.entity';
+import { refreshSearchTerms } from './search-index';
 import { advisorySeverity, assertKnownCweId, cvssV3BaseScore, cvssV4Score } from './cvss';
 
 /** Fields the public reads once the advisory is out: after release, edits to them wait for a revision. */
@@ -187,6 +188,8 @@ export async function updateAdvisory(ctx: RequestContext, input: UpdateAdvisoryI
       const vectors = { cvssV3Vector: advisory.cvssV3Vector, cvssV4Vector: advisory.cvssV4Vector, ...changes.columns };
       await repository.update({ id: advisory.id }, { ...changes.columns, severity: severityOrNull(vectors.cvssV3Vector ?? null, vectors.cvssV4Vector ?? null), updatedAt: tx.now });
       if (products) await writeProducts(tx, advisory.id, products);
+      // A scheduled publication is edited in place: its index rows follow (a draft has none).
+      if (advisory.status === AdvisoryStatus.PUBLISHED) await refreshSearchTerms(managerOf(tx), [advisory.id]);
       return;
     }
     const { internalNotes, ...published } = changes.columns;
@@ -242,6 +245,7 @@ export async function publishAdvisoryRevision(ctx: RequestContext, input: Publis
     await managerOf(tx).getRepository(AdvisoryRevision).insert({
       id: newId(), advisoryId: advisory.id, number: current.revision, releasedAt: tx.now, summary: input.summary.trim(), actorUserId: actorOf(tx),
     });
+    await refreshSearchTerms(managerOf(tx), [advisory.id]);
   });
   return getAdvisory(ctx, input.advisoryId);
 }
@@ -330,6 +334,7 @@ export async function publishAdvisory(ctx: RequestContext, input: PublishAdvisor
       },
     );
     await snapshotVendorStatuses(tx, advisory.id, owner.id, mode === 'unable-to-coordinate');
+    await refreshSearchTerms(managerOf(tx), [advisory.id]);
     await managerOf(tx).getRepository(AdvisoryRevision).insert({
       id: newId(), advisoryId: advisory.id, number: 1, releasedAt: publishedAt, summary: INITIAL_REVISION_SUMMARY, actorUserId: actorOf(tx),
     });

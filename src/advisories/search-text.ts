@@ -39,7 +39,7 @@ const UNCERTAIN = /[\p{M}]/u;
 export interface SearchWord {
   /** The word as typed (whitespace-separated). */
   text: string;
-  /** Lower-case tokens the index answers, each a required prefix term. */
+  /** Folded tokens (foldTerm) the index answers, each a required prefix term. */
   indexed: string[];
   /** True when the word must also (or only) be found as a substring with LIKE. */
   substring: boolean;
@@ -61,19 +61,47 @@ export function searchWords(text: string | null | undefined): SearchWord[] {
   const words = (text ?? '').split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
   return words.map((word) => {
     const tokens = (word.toLowerCase().match(TOKEN) ?? []) as string[];
-    const indexed = [...new Set(tokens.filter(indexable))];
+    const indexed = [...new Set(tokens.filter(indexable).map(foldTerm))].filter((term) => [...term].length >= MIN_INDEXED_TOKEN_LENGTH && !INNODB_DEFAULT_STOPWORDS.has(term));
     // One plain token the index answers: the index alone decides. Anything else is also checked as typed.
     const substring = !(tokens.length === 1 && indexed.length === 1 && tokens[0].length === word.length);
     return { text: word, indexed, substring };
   });
 }
 
-/** The MySQL/MariaDB boolean-mode query for one word: every token required, as a prefix. */
-export function mysqlBooleanQuery(word: SearchWord): string {
-  return word.indexed.map((token) => `+${token}*`).join(' ');
+/**
+ * The form in which terms are stored and looked up: compatibility-decomposed (NFKD), combining marks removed, lower
+ * case. "Café", "CAFE" and "ｃａｆｅ" all become "cafe", on both databases alike (the database's collation plays no part).
+ */
+export function foldTerm(token: string): string {
+  return token.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-/** The SQLite FTS5 query for all words: every token required, as a prefix, each quoted so it is never an operator. */
-export function fts5Query(words: SearchWord[]): string {
-  return [...new Set(words.flatMap((word) => word.indexed))].map((token) => `"${token.replace(/"/g, '""')}"*`).join(' AND ');
+/**
+ * Terms longer than this are looked up by their first PREFIX_TERM_MAX_LENGTH characters in the posting index and
+ * then checked in full against the advisory's own terms (see documentTerms).
+ */
+export const PREFIX_TERM_MAX_LENGTH = 20;
+
+/**
+ * The terms the search index holds for a document (src/advisories/search-index.ts): every prefix of 3 to
+ * PREFIX_TERM_MAX_LENGTH characters of each token, and each token longer than that in full, so that a search word
+ * (a prefix of some token) is one exact lookup. Tokens are folded (foldTerm) runs of letters, digits and `_`; like
+ * InnoDB, tokens shorter than MIN_INDEXED_TOKEN_LENGTH or longer than MAX_INDEXED_TOKEN_LENGTH and stopwords are
+ * left out. A prefix that reaches into a script written without spaces is never a term: a search word in such a
+ * script is always matched with LIKE, never looked up.
+ */
+export function documentTerms(texts: Iterable<string | null | undefined>): Set<string> {
+  const terms = new Set<string>();
+  for (const text of texts) {
+    if (!text) continue;
+    for (const token of (foldTerm(text).match(TOKEN) ?? []) as string[]) {
+      const chars = [...token];
+      if (chars.length < MIN_INDEXED_TOKEN_LENGTH || chars.length > MAX_INDEXED_TOKEN_LENGTH || INNODB_DEFAULT_STOPWORDS.has(token)) continue;
+      const unspaced = chars.findIndex((char) => UNSPACED_SCRIPT.test(char));
+      const usable = unspaced === -1 ? chars.length : unspaced;
+      for (let length = MIN_INDEXED_TOKEN_LENGTH; length <= Math.min(usable, PREFIX_TERM_MAX_LENGTH); length++) terms.add(chars.slice(0, length).join(''));
+      if (unspaced === -1 && chars.length > PREFIX_TERM_MAX_LENGTH) terms.add(token);
+    }
+  }
+  return terms;
 }

@@ -86,7 +86,7 @@ function encodeCursor(value: unknown, id: string): string {
   return Buffer.from(JSON.stringify([plain, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string, sort: SortKey): [unknown, string] {
+export function decodeCursor(cursor: string, sort: SortKey): [unknown, string] {
   try {
     const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
     if (typeof id !== 'string') throw new Error('bad cursor');

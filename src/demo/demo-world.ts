@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { seedAdvisoryPublicationDemo } from '../advisories/advisory-demo';
+import { rebuildSearchTerms } from '../advisories/search-index';
 import { Advisory, AdvisoryStatus } from '../advisories/advisory.entity';
 import { advisorySeverity } from '../advisories/cvss';
 import { Case, CaseState, CaseTransition, CaseVendor, CaseVendorStatus } from '../cases/case.entity';
@@ -57,7 +58,12 @@ export async function seedDemoWorldIfEmpty(dataSource: DataSource, now: Date): P
 }
 
 export async function seedDemoWorld(dataSource: DataSource, now: Date): Promise<DemoWorld> {
-  return dataSource.transaction((manager) => new DemoWorldBuilder(manager, now).build());
+  return dataSource.transaction(async (manager) => {
+    const world = await new DemoWorldBuilder(manager, now).build();
+    // The demo's rows are inserted directly, not through publishAdvisory: index what they publish.
+    await rebuildSearchTerms(manager);
+    return world;
+  });
 }
 
 class DemoWorldBuilder {

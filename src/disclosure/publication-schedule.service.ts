@@ -1,5 +1,6 @@
 import { findAccessibleById, managerOf, may } from '../authorization/accessible';
 import { Advisory, AdvisoryStatus } from '../advisories/advisory.entity';
+import { refreshSearchTerms } from '../advisories/search-index';
 import { Case, CaseState, CaseTransition } from '../cases/case.entity';
 import { actorOf, appendAuditEntries } from '../audit/audit-chain';
 import { AuditAction } from '../audit/audit-entry.entity';
@@ -34,6 +35,7 @@ export async function reschedulePublication(ctx: RequestContext, input: Reschedu
       .execute();
     if (result.affected !== 1) throw new ConflictError('The publication time changed meanwhile; reload and retry');
     const manager = managerOf(tx);
+    await refreshSearchTerms(manager, [advisory.id]); // its index rows carry the publication time
     await manager
       .createQueryBuilder()
       .update(Case)

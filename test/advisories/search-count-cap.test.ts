@@ -1,6 +1,7 @@
 import { Advisory, AdvisoryStatus } from '../../src/advisories/advisory.entity';
 import { AdvisoryProduct, AdvisoryVendorStatus, VendorVerificationResult } from '../../src/advisories/advisory-publication.entity';
 import { searchAdvisories } from '../../src/advisories/advisory-search.service';
+import { refreshSearchTerms } from '../../src/advisories/search-index';
 import { CaseVendorStatus } from '../../src/cases/case.entity';
 import { newId } from '../../src/common/columns';
 import { countSqlStatements, SqlStatementCounter } from '../../src/common/sql-statement-counter';
@@ -64,6 +65,8 @@ describe('public advisory search with its count capped', () => {
       id: newId(), advisoryId: id, vendorId: h.world.vendors.acme, vendorName: options.vendorName ?? 'Acme Networks', responseStatus: CaseVendorStatus.AFFECTED,
       verificationResult: VendorVerificationResult.VULNERABLE, statement: null, recordedAt: now,
     });
+    // Inserted directly, not published through the API: its search index rows are written as publishAdvisory would.
+    await refreshSearchTerms(h.db.dataSource.manager, [id]);
     // The product row's vendor is Acme Networks too.
     const words = `${options.text} ${products.join(' ')} Acme Networks ${options.vendorName ?? ''}`.toLowerCase().split(/\s+/).filter(Boolean);
     fixtures.push({ id, publishedAt: options.publishedAt, status, words });

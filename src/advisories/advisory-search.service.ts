@@ -281,24 +281,31 @@ export async function searchAdvisories(ctx: RequestContext, filter: AdvisorySear
   for (const term of search.indexed) if (term !== leader || term.needsCheck) query.andWhere(term.matches);
   const counted = countUpTo(view, query, leader, cap);
   counted.catch(() => undefined); // awaited through paginate; this only keeps a refused cursor from leaving it unobserved
+  let paged = query;
   if (leader) {
     const lead = leaderRows(query, leader);
+    const parameters: ObjectLiteral = { ...lead.parameters };
     let cursor = '';
     if (page.after) {
       const [value, id] = decodeCursor(page.after, sort);
-      query.setParameters({ searchCursorValue: value, searchCursorId: id });
+      Object.assign(parameters, { searchCursorValue: value, searchCursorId: id });
       cursor = ' AND (lt.publishedAt < :searchCursorValue OR (lt.publishedAt = :searchCursorValue AND lt.advisoryId < :searchCursorId))';
     }
     const first = Math.min(page.first ?? 20, ctx.config.maxPageSize, MAX_PAGE_SIZE);
     const escape = (name: string) => view.dataSource.driver.escape(name);
     // The page's ids, read in index order and limited there (a derived table, so that the LIMIT is valid inside IN on
-    // both databases); paginate then loads those rows in the same order.
-    query.andWhere(
+    // both databases); each passed every condition of the search in leaderRows. The rows are then loaded by those
+    // ids: the policy stays on them, written so that it drives nothing (SQLite, without statistics, would otherwise
+    // walk the publication index and test each advisory against the ids, reading every advisory newer than the page).
+    const byIds = accessibleQuery(view, Advisory, 'a', 'read', { drivenByKeys: true });
+    if (!byIds) return { ...(await paginate(view, Advisory, null, 'a', page, sort)), totalCountIsLowerBound: false };
+    paged = byIds.andWhere(
       `a.id IN (SELECT ${escape('advisoryId')} FROM (${lead.sql}${cursor} ORDER BY lt.publishedAt DESC, lt.advisoryId DESC LIMIT ${first + 1}) ${escape('page_ids')})`,
+      parameters,
     );
   }
   let total = 0;
-  const connection = await paginate(view, Advisory, query, 'a', page, sort, undefined, async () => {
+  const connection = await paginate(view, Advisory, paged, 'a', page, sort, undefined, async () => {
     total = await counted;
     return Math.min(total, cap);
   });

@@ -47,6 +47,7 @@ export interface AdvisoryView {
   solution: string | null;
   workarounds: string | null;
   vendorStatements: string | null;
+  affectedProducts: string | null;
   cvssV3Vector: string | null;
   cvssV4Vector: string | null;
   cweId: string | null;

@@ -49,7 +49,10 @@ interface SearchQuery {
 interface IndexedTerm {
   /** Its length in characters: the longest term of a search is taken as the likeliest to be rare. */
   length: number;
-  /** A condition on the row `a` (its parameters are on the search's rows): one or two probes of the index by advisory. */
+  /**
+   * A condition on the row `a` (its parameters are on the search's rows): a probe of the index by advisory. Written
+   * as a scalar subquery, not EXISTS: MariaDB turns EXISTS into a materialized IN, reading every row of the term.
+   */
   matches: string;
   /** The parameter holding the index term to walk: the term itself, or its first PREFIX_TERM_MAX_LENGTH characters. */
   leadParameter: string;
@@ -150,7 +153,7 @@ function indexedTerms(query: SelectQueryBuilder<Advisory>, words: SearchWord[]):
       query.setParameter(parameter, term);
       return {
         length: chars.length,
-        matches: `EXISTS (SELECT 1 FROM ${SEARCH_TERM_TABLE} ${probe} WHERE ${probe}.advisoryId = a.id AND ${probe}.term = :${parameter})`,
+        matches: `(SELECT 1 FROM ${SEARCH_TERM_TABLE} ${probe} WHERE ${probe}.advisoryId = a.id AND ${probe}.term = :${parameter} LIMIT 1) = 1`,
         leadParameter: parameter,
         needsCheck: false,
       };
@@ -158,7 +161,7 @@ function indexedTerms(query: SelectQueryBuilder<Advisory>, words: SearchWord[]):
     query.setParameters({ [parameter]: chars.slice(0, PREFIX_TERM_MAX_LENGTH).join(''), [`${parameter}From`]: term, [`${parameter}To`]: `${term}${TERM_RANGE_END}` });
     return {
       length: chars.length,
-      matches: `EXISTS (SELECT 1 FROM ${SEARCH_TERM_TABLE} ${probe} WHERE ${probe}.advisoryId = a.id AND ${probe}.term >= :${parameter}From AND ${probe}.term < :${parameter}To)`,
+      matches: `(SELECT 1 FROM ${SEARCH_TERM_TABLE} ${probe} WHERE ${probe}.advisoryId = a.id AND ${probe}.term >= :${parameter}From AND ${probe}.term < :${parameter}To LIMIT 1) = 1`,
       leadParameter: parameter,
       needsCheck: true,
     };
@@ -232,9 +235,11 @@ export interface SearchConnectionShape<T> extends ConnectionShape<T> {
  * could never match. Ends with its WHERE.
  */
 function leaderRows(rows: SelectQueryBuilder<Advisory>, leader: IndexedTerm): { sql: string; parameters: ObjectLiteral } {
-  const advisory = rows.clone().select('1').orderBy().andWhere('a.id = lt.advisoryId AND a.publishedAt = lt.publishedAt');
+  const advisory = rows.clone().select('1').orderBy().andWhere('a.id = lt.advisoryId AND a.publishedAt = lt.publishedAt').limit(1);
   return {
-    sql: `SELECT lt.advisoryId AS advisoryId FROM ${SEARCH_TERM_TABLE} lt WHERE lt.term = :${leader.leadParameter} AND lt.publishedAt <= :searchNow AND EXISTS (${advisory.getQuery()})`,
+    // A scalar subquery, not EXISTS: MariaDB turns an EXISTS into a semi-join or a materialized IN, and then, for a
+    // term most advisories hold, reads every released advisory (from its publication index) before the first row.
+    sql: `SELECT lt.advisoryId AS advisoryId FROM ${SEARCH_TERM_TABLE} lt WHERE lt.term = :${leader.leadParameter} AND lt.publishedAt <= :searchNow AND (${advisory.getQuery()}) = 1`,
     parameters: advisory.getParameters(),
   };
 }

@@ -159,19 +159,26 @@ describe('the search index', () => {
     }
     await refreshSearchTerms(h.db.dataSource.manager, ids);
 
-    const recorder = new StatementRecorder(h.db.dataSource.logger);
-    const original = h.db.dataSource.logger;
-    h.db.dataSource.setOptions({ logger: recorder });
-    let page: SearchPage['searchAdvisories'];
-    try {
-      page = await search('plentifulword', 'anonymous', 5);
-    } finally {
-      h.db.dataSource.setOptions({ logger: original });
+    // plentifulword: 150 advisories; jvn: every released advisory (its identifier), where a semi-join would rather
+    // drive the query from the advisories themselves.
+    const statements: { sql: string; parameters: unknown[] }[] = [];
+    for (const word of ['plentifulword', 'jvn']) {
+      const recorder = new StatementRecorder(h.db.dataSource.logger);
+      const original = h.db.dataSource.logger;
+      h.db.dataSource.setOptions({ logger: recorder });
+      let page: SearchPage['searchAdvisories'];
+      try {
+        page = await search(word, 'anonymous', 5);
+      } finally {
+        h.db.dataSource.setOptions({ logger: original });
+      }
+      if (word === 'plentifulword') expect(page.edges.map((edge) => edge.node.id)).toEqual(ids.slice(-5).reverse());
+      expect(page.edges).toHaveLength(5);
+      expect([page.totalCount, page.totalCountIsLowerBound]).toEqual([CAP, true]);
+      const recorded = recorder.recorded.filter((statement) => statement.sql.includes(SEARCH_TERM_TABLE));
+      expect(recorded).toHaveLength(2);
+      statements.push(...recorded);
     }
-    expect(page.edges.map((edge) => edge.node.id)).toEqual(ids.slice(-5).reverse());
-    expect([page.totalCount, page.totalCountIsLowerBound]).toEqual([CAP, true]);
-    const statements = recorder.recorded.filter((statement) => statement.sql.includes(SEARCH_TERM_TABLE));
-    expect(statements).toHaveLength(2);
 
     for (const statement of statements) {
       if (sqlite) {

@@ -1,19 +1,19 @@
 /**
- * How the words of a public text search are answered: by the full-text index (MySQL/MariaDB FULLTEXT in boolean
- * mode, SQLite FTS5) where the index can answer them, by a LIKE substring test where it cannot.
+ * How the words of a public text search are answered: by the search index (advisory_search_term, kept by the
+ * application: src/advisories/search-index.ts) where it can answer them, by a LIKE substring test where it cannot.
  *
- * The indexes split text into tokens of letters, digits and `_` (InnoDB's word characters; the SQLite FTS5 table
- * uses unicode61 with `_` as a token character to agree). A token the index can answer becomes a required prefix
- * term (`word*`): it matches at the start of a word of the text, whatever the case or accents. A word the index
- * cannot answer (shorter than innodb_ft_min_token_size, longer than innodb_ft_max_token_size, an InnoDB stopword,
- * or written in a script without spaces between words, such as Japanese) is matched as a substring with LIKE, as
- * before, so it still works but is not index-backed. A word with punctuation inside (`JVN#00000001`,
- * `CVE-2026-1234`, `100%_w`) needs both: its tokens narrow the candidates through the index, and the word as typed
- * must occur as a substring. The user's characters never reach the index's query syntax: only tokens made of
- * letters, digits and `_` do, so quotes, `+`, `-`, `*`, `(`, `"`, `@`, `~`, `<`, `>` are never operators.
+ * Text splits into tokens of letters, digits and `_` (InnoDB's word characters, kept from when the search used
+ * InnoDB FULLTEXT), folded by foldTerm (compatibility forms, accents and case), the same way for the indexed text and
+ * for the search words on both databases. A token the index can answer becomes a required prefix term: it matches at
+ * the start of a word of the text, whatever the case or accents. A word the index cannot answer (shorter than
+ * MIN_INDEXED_TOKEN_LENGTH, longer than MAX_INDEXED_TOKEN_LENGTH, an InnoDB stopword, or written in a script without
+ * spaces between words, such as Japanese) is matched as a substring with LIKE, as before, so it still works but is
+ * not index-backed. A word with punctuation inside (`JVN#00000001`, `CVE-2026-1234`, `100%_w`) needs both: its tokens
+ * narrow the candidates through the index, and the word as typed must occur as a substring. The user's characters
+ * never reach any query syntax: terms are bound parameters compared for equality (or as a range).
  *
- * The limits are InnoDB's defaults. A server configured with another innodb_ft_min_token_size or stopword table
- * needs the constants below changed to match (a word the index silently ignores would otherwise match too much).
+ * The limits are InnoDB's defaults, so that the search answers as it did on InnoDB FULLTEXT. They are the index's own
+ * now: changing them (or foldTerm, or documentTerms) needs the index rebuilt (rebuildSearchTerms, or a migration).
  */
 
 /** innodb_ft_min_token_size (default 3): shorter tokens are not in the index. */

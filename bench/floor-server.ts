@@ -173,8 +173,9 @@ interface SqlPart {
  * Anyone: released advisories (published, time come) in which every word occurs in the text, products or vendor
  * names. Like the API, the words the search index (advisory_search_term) answers go through it; the others, and words
  * with punctuation inside, are also matched as substrings. Also like the API: the longest indexed term leads, its
- * index rows read newest first and each checked against its advisory (the other terms probed by advisory); the
- * count reads the same rows up to the cap + 1, and runs beside the page.
+ * index rows read newest first and each checked against its advisory (the other terms probed by advisory), as scalar
+ * subqueries (MariaDB would turn an EXISTS into a semi-join or a materialized IN); the count reads the same rows up
+ * to the cap + 1, and runs beside the page.
  */
 async function publicSearch(url: URL, first: number) {
   const words = searchWords(url.searchParams.get('text'));
@@ -195,9 +196,9 @@ async function publicSearch(url: URL, first: number) {
   const leader = terms.reduce<string[] | null>((longest, term) => (longest && longest.length >= term.length ? longest : term), null);
   for (const term of terms) {
     if (term.length > PREFIX_TERM_MAX_LENGTH) {
-      conditions.push({ sql: `EXISTS (SELECT 1 FROM advisory_search_term x WHERE x.advisoryId = a.id AND x.term >= ? AND x.term < ?)`, params: [term.join(''), `${term.join('')}\u{10FFFF}`] });
+      conditions.push({ sql: `(SELECT 1 FROM advisory_search_term x WHERE x.advisoryId = a.id AND x.term >= ? AND x.term < ? LIMIT 1) = 1`, params: [term.join(''), `${term.join('')}\u{10FFFF}`] });
     } else if (term !== leader) {
-      conditions.push({ sql: `EXISTS (SELECT 1 FROM advisory_search_term x WHERE x.advisoryId = a.id AND x.term = ?)`, params: [term.join('')] });
+      conditions.push({ sql: `(SELECT 1 FROM advisory_search_term x WHERE x.advisoryId = a.id AND x.term = ? LIMIT 1) = 1`, params: [term.join('')] });
     }
   }
   const where = { sql: conditions.map((part) => part.sql).join(' AND '), params: conditions.flatMap((part) => part.params) };
@@ -207,7 +208,7 @@ async function publicSearch(url: URL, first: number) {
   if (leader) {
     const lead = {
       sql: `SELECT t.advisoryId FROM advisory_search_term t WHERE t.term = ? AND t.publishedAt <= ?
-        AND EXISTS (SELECT 1 FROM advisory a WHERE a.id = t.advisoryId AND a.publishedAt = t.publishedAt AND ${where.sql})`,
+        AND (SELECT 1 FROM advisory a WHERE a.id = t.advisoryId AND a.publishedAt = t.publishedAt AND ${where.sql}) = 1`,
       params: [leader.slice(0, PREFIX_TERM_MAX_LENGTH).join(''), now, ...where.params],
     };
     counting = pool.query<Row[]>(`SELECT COUNT(*) AS total FROM (${lead.sql} LIMIT ${cap + 1}) matching`, lead.params);

@@ -52,6 +52,9 @@ export class AdvisorySearchTerms1764260000000 implements MigrationInterface {
   public async up(queryRunner: QueryRunner): Promise<void> {
     const mysql = queryRunner.connection.options.type !== 'better-sqlite3';
     const q = (name: string) => queryRunner.connection.driver.escape(name);
+    // MySQL/MariaDB commit the CREATE TABLE at once: a run stopped during the load leaves the table behind without
+    // recording the migration. The table holds only derived rows, so a new run starts over.
+    await queryRunner.query(`DROP TABLE IF EXISTS ${q(TABLE)}`);
     const index = { name: 'IDX_advisory_search_term_advisoryId_term', columnNames: ['advisoryId', 'term'] };
     const foreignKey = { name: 'FK_advisory_search_term_advisoryId', columnNames: ['advisoryId'], referencedTableName: 'advisory', referencedColumnNames: ['id'] };
     await queryRunner.createTable(

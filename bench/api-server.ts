@@ -4,7 +4,9 @@ import inspector from 'node:inspector';
 import type { Logger, QueryRunner } from 'typeorm';
 import { openDatabase } from '../src/app';
 import { countSqlStatements } from '../src/common/sql-statement-counter';
-import { loadConfig } from '../src/config/config';
+import { AppConfig, loadConfig } from '../src/config/config';
+import { runServerProcesses } from '../src/http/workers';
+import type { Logger as PinoLogger } from 'pino';
 import { createLogger } from '../src/http/logger';
 import { registerRoutes } from '../src/http/routes';
 import { createServer } from '../src/http/server';
@@ -52,7 +54,21 @@ class RecordingLogger implements Logger {
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, SEED_DEMO: 'false' });
   const logger = createLogger(config.logLevel);
-  const dataSource = await openDatabase(config);
+  // With WEB_CONCURRENCY above one, as src/main.ts: the primary migrates, each worker serves (its statement count
+  // is its own, so the driver asks a one-worker server for statement counts).
+  await runServerProcesses({
+    workers: config.workers,
+    log: { info: (message) => logger.info(message), error: (message) => logger.error(message) },
+    async prepare() {
+      await (await openDatabase(config)).destroy();
+    },
+    serve: () => serve(config, logger),
+    ready: () => console.log(`api-server listening on 127.0.0.1:${config.port} (${config.workers} worker${config.workers === 1 ? '' : 's'})`),
+  });
+}
+
+async function serve(config: AppConfig, logger: PinoLogger): Promise<void> {
+  const dataSource = await openDatabase(config, { migrate: false });
   const counter = countSqlStatements(dataSource);
   const recorder = new RecordingLogger(counter);
   dataSource.setOptions({ logger: recorder });
@@ -87,7 +103,6 @@ async function main(): Promise<void> {
     },
   });
   await new Promise<void>((resolve) => server.httpServer.listen(config.port, '127.0.0.1', resolve));
-  console.log(`api-server listening on 127.0.0.1:${config.port}`);
   const stop = async () => {
     await server.stop();
     await dataSource.destroy();

@@ -8,6 +8,7 @@ import { AUDIT_CHAIN_ID, entryHash } from '../src/audit/audit-chain';
 import { AuditAction, AuditEntry } from '../src/audit/audit-entry.entity';
 import { AdvisoryText, contentFingerprint, deliveredSections } from '../src/audit/embargoed-read';
 import { loadConfig } from '../src/config/config';
+import { runServerProcesses } from '../src/http/workers';
 import { DisclosureSection, joinSections } from '../src/disclosure/disclosure-section';
 
 /**
@@ -368,8 +369,19 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'private, no-store' }).end(JSON.stringify({ data: body }));
 }
 
-const server = http.createServer((request, response) => void handle(request, response));
-server.listen(config.port, '127.0.0.1', () => console.log(`floor-server listening on 127.0.0.1:${config.port}`));
-const stop = () => server.close(() => void pool.end().then(() => process.exit(0)));
+let server: http.Server | null = null;
+// The same worker processes as the API (WEB_CONCURRENCY), so the two are compared on the same cores.
+void runServerProcesses({
+  workers: config.workers,
+  log: { info: (message) => console.log(message), error: (message) => console.error(message) },
+  prepare: async () => undefined,
+  serve: () =>
+    new Promise<void>((resolve) => {
+      server = http.createServer((request, response) => void handle(request, response)).listen(config.port, '127.0.0.1', resolve);
+    }),
+  ready: () => console.log(`floor-server listening on 127.0.0.1:${config.port} (${config.workers} worker${config.workers === 1 ? '' : 's'})`),
+});
+// In a worker, or with one process; a primary with workers passes the signal on (src/http/workers.ts).
+const stop = () => server?.close(() => void pool.end().then(() => process.exit(0)));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

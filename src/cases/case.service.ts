@@ -181,6 +181,37 @@ export async function changeCaseState(ctx: RequestContext, caseId: string, to: C
 }
 
 /**
+ * A step of a case whose publication is scheduled for later, as those who may not know of the schedule read the case
+ * (src/cases/shown-state.ts): the state it shows them until the due time (`stateBeforePublication`) moves and the step
+ * is recorded now, exactly as on a case nobody scheduled; the recorded move to PUBLISHED at the due time then starts
+ * from the new state. The stored state stays PUBLICATION_SCHEDULED. Used where the system itself moves a case (a reply
+ * from a vendor declared unreachable); nobody who may not read the schedule is allowed a step from these states.
+ */
+export async function changeStateBeforePublication(ctx: RequestContext, row: Case, to: CaseState, reason: string | null): Promise<void> {
+  const from = row.stateBeforePublication;
+  if (row.state !== CaseState.PUBLICATION_SCHEDULED || !from || !row.publicationDueAt || !isLegalTransition(from, to)) {
+    throw new Error(`changeStateBeforePublication: case ${row.id} is not scheduled from a state that leads to ${to}`);
+  }
+  const manager = managerOf(ctx);
+  const result = await manager
+    .createQueryBuilder()
+    .update(Case)
+    .set({ stateBeforePublication: to, updatedAt: ctx.now })
+    .where('id = :caseId AND state = :scheduled AND stateBeforePublication = :from AND publicationDueAt > :now', {
+      caseId: row.id, scheduled: CaseState.PUBLICATION_SCHEDULED, from, now: ctx.now,
+    })
+    .execute();
+  if (result.affected !== 1) throw new ConflictError('The case changed state meanwhile; reload and retry');
+  await recordTransition(ctx, row.id, from, to, reason);
+  await manager
+    .createQueryBuilder()
+    .update(CaseTransition)
+    .set({ fromState: to })
+    .where('caseId = :caseId AND toState = :published AND at = :due', { caseId: row.id, published: CaseState.PUBLISHED, due: row.publicationDueAt })
+    .execute();
+}
+
+/**
  * The refusal of a legal step the viewer may not take from `shown`. A step its rules allow only from other states
  * (the finder's withdrawal once vendor contact began, the receiver's rejection after hand-over) is answered as the
  * state machine answers a step it lacks, naming the state the viewer reads; a step it never takes is FORBIDDEN.

@@ -341,8 +341,10 @@ export async function publishAdvisory(ctx: RequestContext, input: PublishAdvisor
       .getRepository(Case)
       .update(
         { id: owner.id },
+        // Scheduling leaves the case's updatedAt alone: everyone who reads the case reads that time, and most of them
+        // may not know of the schedule (the move shows at the due time, in the state and the history).
         scheduled
-          ? { state: CaseState.PUBLICATION_SCHEDULED, publicationDueAt: publishedAt, stateBeforePublication: owner.state, updatedAt: tx.now }
+          ? { state: CaseState.PUBLICATION_SCHEDULED, publicationDueAt: publishedAt, stateBeforePublication: owner.state }
           : { state: CaseState.PUBLISHED, updatedAt: tx.now },
       );
     const reason = mode === 'unable-to-coordinate' ? 'Published without the vendor after the committee approved' : 'Advisory published';

@@ -159,7 +159,9 @@ describe('secrecy: the whole API against the independent oracle', () => {
           await replaceWorld(s.db.dataSource, world);
           s.setNow(now);
           const texts: string[] = [];
-          for (const operation of operations) texts.push((await s.graphql(principal, operation.query, operation.variables)).text);
+          // An API key's last use is set by the requests themselves, on the real clock (volatile in model.ts).
+          const withoutLastUse = (text: string) => text.replace(/"lastUsedAt":(null|"[^"]*")/g, '"lastUsedAt":"<volatile>"');
+          for (const operation of operations) texts.push(withoutLastUse((await s.graphql(principal, operation.query, operation.variables)).text));
           answers.push(texts);
         }
         operations.forEach((operation, position) => {

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
 import type { Logger, QueryRunner } from 'typeorm';
 import { openDatabase } from '../src/app';
 import { countSqlStatements } from '../src/common/sql-statement-counter';
@@ -62,6 +64,25 @@ async function main(): Promise<void> {
       app.get('/bench/statements', (_request, response) => {
         response.json({ statements: counter.statements, recent: recorder.recent });
       });
+      // A CPU profile of exactly the requests between start and stop (BENCH_PROFILE=1 only): startup and warm-up
+      // stay out of it, unlike --cpu-prof.
+      if (process.env.BENCH_PROFILE === '1') {
+        const session = new inspector.Session();
+        session.connect();
+        const post = (method: string, params?: object) =>
+          new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+        app.post('/bench/profile/start', async (_request, response) => {
+          await post('Profiler.enable');
+          await post('Profiler.setSamplingInterval', { interval: 200 });
+          await post('Profiler.start');
+          response.json({ started: true });
+        });
+        app.post('/bench/profile/stop', async (request, response) => {
+          const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+          writeFileSync(String(request.query.file), JSON.stringify(profile));
+          response.json({ written: request.query.file });
+        });
+      }
       registerRoutes(app, deps);
     },
   });

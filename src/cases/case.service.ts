@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Brackets } from 'typeorm';
-import { accessibleQuery, accessibleSubquerySql, readsEveryRow, restrictToReadableFields, findAccessibleById, managerOf, may } from '../authorization/accessible';
+import { accessibleQuery, accessibleSelect, accessibleSubquerySql, readsEveryRow, restrictToReadableFields, findAccessibleById, managerOf, may } from '../authorization/accessible';
 import { cvssV3BaseScore, cvssV4Score, assertCweId } from '../advisories/cvss';
 import { projectedColumns } from '../context/batch-query';
 import { newId } from '../common/columns';
@@ -37,7 +36,7 @@ export async function listCases(
   if (filter.search) used.push('title');
   if (filter.cweId) used.push('cweId');
   if (filter.receivedAfter || filter.receivedBefore) used.push('receivedAt');
-  const query = accessibleQuery(ctx, Case, 'c');
+  const query = accessibleSelect(ctx, Case, 'c');
   restrictToReadableFields(ctx, Case, 'c', query, used);
   if (query) {
     if (filter.states?.length) query.andWhere(shownStateIn(ctx, query, 'c', filter.states));
@@ -47,14 +46,8 @@ export async function listCases(
     if (filter.receivedBefore) query.andWhere('c.receivedAt < :filterBefore', { filterBefore: filter.receivedBefore });
     if (filter.vendorId) {
       // Through the vendor rows the viewer may see, so the filter cannot probe for other vendors on a case.
-      query.andWhere(
-        new Brackets((where) => {
-          const visibleRow = accessibleSubquerySql(ctx, CaseVendor, 'fcv', query);
-          where.where(`EXISTS (SELECT 1 FROM case_vendor fcv WHERE fcv.caseId = c.id AND fcv.vendorId = :filterVendor AND ${visibleRow})`, {
-            filterVendor: filter.vendorId,
-          });
-        }),
-      );
+      const visibleRow = accessibleSubquerySql(ctx, CaseVendor, 'fcv', query);
+      query.andWhere(`EXISTS (SELECT 1 FROM case_vendor fcv WHERE fcv.caseId = c.id AND fcv.vendorId = :filterVendor AND ${visibleRow})`, { filterVendor: filter.vendorId });
     }
   }
   // The dashboard's states filter: one ordered range per state in IDX_case_file_state_receivedAt.

@@ -273,7 +273,7 @@ async function operatorGrants(viewer: Viewer | null, first: number, requestId: s
   const [[count], [grants]] = await Promise.all([
     pool.query<Row[]>(`SELECT COUNT(*) AS total FROM disclosure_grant g JOIN advisory a ON a.id = g.advisoryId WHERE ${live}`, params),
     pool.query<Row[]>(
-      `SELECT g.*, a.title, a.status AS advisoryStatus, a.publishedAt,
+      `SELECT g.*, a.title, a.publishedAt,
          (SELECT e.contentFingerprint FROM audit_entry e WHERE e.actorUserId = ? AND e.advisoryId = a.id AND e.action = 'EMBARGOED_READ'
            AND e.requestId <> ? ORDER BY e.sequence DESC LIMIT 1) AS previousFingerprint, ${SECTION_COLUMNS.flatMap(([flag, , columns]) => columns.map((column) => `CASE WHEN g.${flag} THEN a.${column} END AS \`a_${column}\``)).join(', ')}
          FROM disclosure_grant g JOIN advisory a ON a.id = g.advisoryId WHERE ${live} ORDER BY g.createdAt DESC, g.id DESC LIMIT ?`,
@@ -282,7 +282,9 @@ async function operatorGrants(viewer: Viewer | null, first: number, requestId: s
   ]);
   const page = grants.slice(0, first);
   const advisories = page.map((grant) => {
-    const advisory: Record<string, unknown> = { id: grant.advisoryId, title: grant.title, status: grant.advisoryStatus, publishedAt: null };
+    // As the API answers a grantee (src/advisories/shown-status.ts): every advisory under a live grant is not public
+    // yet, and a scheduled one reads DRAFT like any other.
+    const advisory: Record<string, unknown> = { id: grant.advisoryId, title: grant.title, status: 'DRAFT', publishedAt: null };
     for (const [, , columns] of SECTION_COLUMNS) for (const column of columns) advisory[column] = grant[`a_${column}`] ?? null;
     if (typeof advisory.cveIds === 'string') advisory.cveIds = JSON.parse(advisory.cveIds);
     return advisory;

@@ -4,6 +4,7 @@ import { buildAnd, buildOr, CompoundCondition, Condition } from '@ucast/mongo2js
 import { getMetadataStorage } from 'type-graphql';
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { recordEmbargoedReads, rememberPreviousFingerprint, selectPreviousReadFingerprint } from '../audit/embargoed-read';
+import { rememberShownStatus, selectShownStatus } from '../advisories/shown-status';
 import { rememberShownState, selectShownState } from '../cases/shown-state';
 import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
@@ -219,28 +220,39 @@ export async function loadAccessible<T extends ObjectLiteral>(ctx: RequestContex
   // An audited reader's previous read of each advisory comes with the rows (changedSinceLastRead), before this
   // request's own reads are logged.
   const withPreviousReads = metadata.name === 'Advisory' && selectPreviousReadFingerprint(ctx, query);
-  // A case's state as this viewer reads it at this instant (a publication scheduled for later), derived in SQL.
-  const withShownState = metadata.name === 'Case';
-  if (withShownState) selectShownState(ctx, query);
-  const rows = await loadMasked(ctx, metadata, query, withPreviousReads, withShownState);
+  // A case's state and an advisory's status as this viewer reads them at this instant (a publication scheduled for
+  // later), derived in SQL.
+  const shown = SHOWN_VALUES[metadata.name];
+  shown?.select(ctx, query);
+  const rows = await loadMasked(ctx, metadata, query, withPreviousReads, shown);
   await recordEmbargoedReads(ctx, metadata.name, rows);
   return rows;
 }
+
+/** Values shown in place of a stored column, derived per viewer and instant in the same statement. */
+interface ShownValue {
+  select(ctx: RequestContext, query: SelectQueryBuilder<ObjectLiteral>): void;
+  remember(entity: ObjectLiteral, raw: Record<string, unknown>): void;
+}
+const SHOWN_VALUES: Record<string, ShownValue | undefined> = {
+  Case: { select: selectShownState, remember: rememberShownState },
+  Advisory: { select: selectShownStatus, remember: rememberShownStatus },
+};
 
 async function loadMasked<T extends ObjectLiteral>(
   ctx: RequestContext,
   metadata: EntityMetadata,
   query: SelectQueryBuilder<T>,
   withPreviousReads: boolean,
-  withShownState: boolean,
+  shown: ShownValue | undefined,
 ): Promise<T[]> {
   const restricted = fieldRestrictedRules(ctx, metadata.name);
-  if (!restricted && !withPreviousReads && !withShownState) return query.getMany();
+  if (!restricted && !withPreviousReads && !shown) return query.getMany();
   const { entities, raw } = await query.getRawAndEntities();
   if (withPreviousReads) entities.forEach((entity, index) => rememberPreviousFingerprint(entity, raw[index]));
   const columns = restricted ? exposedColumns(metadata.target, metadata.columns.map((column) => column.propertyName)) : [];
   const masked = restricted ? entities.map((entity, index) => maskRow(ctx, metadata.name, columns, entity, raw[index])) : entities;
-  if (withShownState) masked.forEach((entity, index) => rememberShownState(entity, raw[index]));
+  if (shown) masked.forEach((entity, index) => shown.remember(entity, raw[index]));
   return masked;
 }
 

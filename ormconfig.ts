@@ -11,7 +11,10 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       db.pragma('busy_timeout = 5000');
     } };
   }
-  return { ...common, type: 'mysql', url: database.url, timezone: 'Z', charset: 'utf8mb4_unicode_ci', supportBigNumbers: true };
+  // trace: false stops mysql2 from capturing a stack trace for every statement (its promise wrapper does so to improve
+  // error stacks): on the dashboard that was a few percent of the server's CPU. TypeORM's QueryFailedError still
+  // carries the statement and the driver's error.
+  return { ...common, type: 'mysql', url: database.url, timezone: 'Z', charset: 'utf8mb4_unicode_ci', supportBigNumbers: true, extra: { trace: false } };
 }
 
 export function createDataSource(config: Pick<AppConfig, 'database'>): DataSource {

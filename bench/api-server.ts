@@ -1,8 +1,12 @@
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
 import type { Logger, QueryRunner } from 'typeorm';
 import { openDatabase } from '../src/app';
 import { countSqlStatements } from '../src/common/sql-statement-counter';
-import { loadConfig } from '../src/config/config';
+import { AppConfig, loadConfig } from '../src/config/config';
+import { runServerProcesses } from '../src/http/workers';
+import type { Logger as PinoLogger } from 'pino';
 import { createLogger } from '../src/http/logger';
 import { registerRoutes } from '../src/http/routes';
 import { createServer } from '../src/http/server';
@@ -50,7 +54,21 @@ class RecordingLogger implements Logger {
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, SEED_DEMO: 'false' });
   const logger = createLogger(config.logLevel);
-  const dataSource = await openDatabase(config);
+  // With WEB_CONCURRENCY above one, as src/main.ts: the primary migrates, each worker serves (its statement count
+  // is its own, so the driver asks a one-worker server for statement counts).
+  await runServerProcesses({
+    workers: config.workers,
+    log: { info: (message) => logger.info(message), error: (message) => logger.error(message) },
+    async prepare() {
+      await (await openDatabase(config)).destroy();
+    },
+    serve: () => serve(config, logger),
+    ready: () => console.log(`api-server listening on 127.0.0.1:${config.port} (${config.workers} worker${config.workers === 1 ? '' : 's'})`),
+  });
+}
+
+async function serve(config: AppConfig, logger: PinoLogger): Promise<void> {
+  const dataSource = await openDatabase(config, { migrate: false });
   const counter = countSqlStatements(dataSource);
   const recorder = new RecordingLogger(counter);
   dataSource.setOptions({ logger: recorder });
@@ -62,11 +80,29 @@ async function main(): Promise<void> {
       app.get('/bench/statements', (_request, response) => {
         response.json({ statements: counter.statements, recent: recorder.recent });
       });
+      // A CPU profile of exactly the requests between start and stop (BENCH_PROFILE=1 only): startup and warm-up
+      // stay out of it, unlike --cpu-prof.
+      if (process.env.BENCH_PROFILE === '1') {
+        const session = new inspector.Session();
+        session.connect();
+        const post = (method: string, params?: object) =>
+          new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+        app.post('/bench/profile/start', async (_request, response) => {
+          await post('Profiler.enable');
+          await post('Profiler.setSamplingInterval', { interval: 200 });
+          await post('Profiler.start');
+          response.json({ started: true });
+        });
+        app.post('/bench/profile/stop', async (request, response) => {
+          const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+          writeFileSync(String(request.query.file), JSON.stringify(profile));
+          response.json({ written: request.query.file });
+        });
+      }
       registerRoutes(app, deps);
     },
   });
   await new Promise<void>((resolve) => server.httpServer.listen(config.port, '127.0.0.1', resolve));
-  console.log(`api-server listening on 127.0.0.1:${config.port}`);
   const stop = async () => {
     await server.stop();
     await dataSource.destroy();

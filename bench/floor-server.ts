@@ -8,6 +8,7 @@ import { AUDIT_CHAIN_ID, entryHash } from '../src/audit/audit-chain';
 import { AuditAction, AuditEntry } from '../src/audit/audit-entry.entity';
 import { AdvisoryText, contentFingerprint, deliveredSections } from '../src/audit/embargoed-read';
 import { loadConfig } from '../src/config/config';
+import { runServerProcesses } from '../src/http/workers';
 import { DisclosureSection, joinSections } from '../src/disclosure/disclosure-section';
 
 /**
@@ -254,7 +255,7 @@ async function operatorGrants(viewer: Viewer | null, first: number, requestId: s
   const [[count], [grants]] = await Promise.all([
     pool.query<Row[]>(`SELECT COUNT(*) AS total FROM disclosure_grant g JOIN advisory a ON a.id = g.advisoryId WHERE ${live}`, params),
     pool.query<Row[]>(
-      `SELECT g.*, a.title, a.status AS advisoryStatus, a.publishedAt,
+      `SELECT g.*, a.title, a.publishedAt,
          (SELECT e.contentFingerprint FROM audit_entry e WHERE e.actorUserId = ? AND e.advisoryId = a.id AND e.action = 'EMBARGOED_READ'
            AND e.requestId <> ? ORDER BY e.sequence DESC LIMIT 1) AS previousFingerprint, ${SECTION_COLUMNS.flatMap(([flag, , columns]) => columns.map((column) => `CASE WHEN g.${flag} THEN a.${column} END AS \`a_${column}\``)).join(', ')}
          FROM disclosure_grant g JOIN advisory a ON a.id = g.advisoryId WHERE ${live} ORDER BY g.createdAt DESC, g.id DESC LIMIT ?`,
@@ -263,7 +264,9 @@ async function operatorGrants(viewer: Viewer | null, first: number, requestId: s
   ]);
   const page = grants.slice(0, first);
   const advisories = page.map((grant) => {
-    const advisory: Record<string, unknown> = { id: grant.advisoryId, title: grant.title, status: grant.advisoryStatus, publishedAt: null };
+    // As the API answers a grantee (src/advisories/shown-status.ts): every advisory under a live grant is not public
+    // yet, and a scheduled one reads DRAFT like any other.
+    const advisory: Record<string, unknown> = { id: grant.advisoryId, title: grant.title, status: 'DRAFT', publishedAt: null };
     for (const [, , columns] of SECTION_COLUMNS) for (const column of columns) advisory[column] = grant[`a_${column}`] ?? null;
     if (typeof advisory.cveIds === 'string') advisory.cveIds = JSON.parse(advisory.cveIds);
     return advisory;
@@ -350,8 +353,19 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'private, no-store' }).end(JSON.stringify({ data: body }));
 }
 
-const server = http.createServer((request, response) => void handle(request, response));
-server.listen(config.port, '127.0.0.1', () => console.log(`floor-server listening on 127.0.0.1:${config.port}`));
-const stop = () => server.close(() => void pool.end().then(() => process.exit(0)));
+let server: http.Server | null = null;
+// The same worker processes as the API (WEB_CONCURRENCY), so the two are compared on the same cores.
+void runServerProcesses({
+  workers: config.workers,
+  log: { info: (message) => console.log(message), error: (message) => console.error(message) },
+  prepare: async () => undefined,
+  serve: () =>
+    new Promise<void>((resolve) => {
+      server = http.createServer((request, response) => void handle(request, response)).listen(config.port, '127.0.0.1', resolve);
+    }),
+  ready: () => console.log(`floor-server listening on 127.0.0.1:${config.port} (${config.workers} worker${config.workers === 1 ? '' : 's'})`),
+});
+// In a worker, or with one process; a primary with workers passes the signal on (src/http/workers.ts).
+const stop = () => server?.close(() => void pool.end().then(() => process.exit(0)));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -12,18 +12,23 @@ import { BENCH_USERS, BENCH_VENDOR_CASES, benchDatabaseUrl, parseFlags, splitDat
 import { seedScale } from './seed-scale';
 
 /**
- * `npm run bench -- --cases N --duration S --connections C [--soak S]`
+ * `npm run bench -- --cases N --duration S --connections C [--workers W] [--soak S]`
  *
  * Seeds (or reuses) an N-case dataset, starts the compiled API server and the hand-written floor server on
  * loopback, and drives each operation with autocannon, bounded by time and by request count. Prints, per
  * operation: requests/s, p50, p99, SQL statements per request, peak server RSS, and the API/floor ratio; then the
- * authorization cost (the coordinator's dashboard run as a vendor) and, with --soak, the memory trend.
+ * authorization cost (the coordinator's dashboard run as a vendor) and, with --soak, the memory trend. Both servers
+ * run W worker processes (default: one per core, as a production deployment would); CPU time and memory are those
+ * of all of a server's processes together.
  */
 
 const HOST = '127.0.0.1';
 // BENCH_PORT moves both servers (API on it, floor on the next port) so two runs on one machine do not collide.
 const API_PORT = Number(process.env.BENCH_PORT ?? 4710);
 const FLOOR_PORT = API_PORT + 1;
+/** A one-worker API server that only answers the sequential requests counting statements (and EXPLAIN's). */
+const STATEMENTS_PORT = API_PORT + 2;
+let statementsPort = API_PORT;
 const PAGE = 50;
 const MAX_REQUESTS_PER_SECOND = 5_000;
 const RESULTS_DIRECTORY = join(__dirname, '..', '..', 'bench', 'results');
@@ -130,16 +135,48 @@ function log(message: string): void {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** CPU time (user + system) the process has used so far, in milliseconds: unlike req/s, not skewed by other load. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+/** A server and its workers (node:cluster forks them as its children). */
+function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    // gone, or no such file on this kernel: the process alone
+  }
+  return [pid, ...children.flatMap(processTree)];
 }
 
+function readProc(pid: number, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return ''; // a worker that exited between listing and reading
+  }
+}
+
+/**
+ * CPU time (user + system) the server and its workers have used so far, in milliseconds: unlike req/s, not skewed
+ * by other load.
+ */
+function cpuMs(pid: number): number {
+  let ticks = 0;
+  for (const each of processTree(pid)) {
+    const stat = readProc(each, 'stat');
+    if (!stat) continue;
+    const fields = stat.split(') ')[1].split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Resident memory of the server and its workers together. */
 function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmRSS:\s+(\d+) kB/.exec(status);
-  return match ? Number(match[1]) / 1024 : 0;
+  let total = 0;
+  for (const each of processTree(pid)) {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readProc(each, 'status'));
+    if (match) total += Number(match[1]) / 1024;
+  }
+  return total;
 }
 
 async function datasetSize(url: string): Promise<number | null> {
@@ -234,7 +271,7 @@ interface RecordedStatement {
 }
 
 async function serverStatements(): Promise<{ statements: number; recent: RecordedStatement[] }> {
-  const response = await fetch(`http://${HOST}:${API_PORT}/bench/statements`);
+  const response = await fetch(`http://${HOST}:${statementsPort}/bench/statements`);
   return (await response.json()) as { statements: number; recent: RecordedStatement[] };
 }
 
@@ -298,7 +335,8 @@ async function printStatement(connection: mysql.Connection, statement: RecordedS
 async function measureStatements(target: Target): Promise<number> {
   const samples = 5;
   const before = await statementsSoFar();
-  for (let index = 0; index < samples; index++) await call(target);
+  const counted = { ...target, url: target.url.replace(`:${API_PORT}/`, `:${statementsPort}/`) };
+  for (let index = 0; index < samples; index++) await call(counted);
   return (await statementsSoFar() - before) / samples;
 }
 
@@ -390,7 +428,8 @@ async function soak(targets: Target[], pid: number, seconds: number, connections
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), { cases: 100_000, duration: 10, connections: 8, warmup: 3, soak: 0, reseed: false, sql: false, only: 0 });
+  const flags = parseFlags(process.argv.slice(2), { cases: 100_000, duration: 10, connections: 8, warmup: 3, soak: 0, reseed: false, sql: false, only: 0, workers: cpus().length });
+  if (flags.workers < 1 || flags.workers > 64) throw new Error('--workers must be 1..64');
   if (flags.duration < 1 || flags.duration > 600) throw new Error('--duration must be 1..600 seconds');
   if (flags.connections < 1 || flags.connections > 64) throw new Error('--connections must be 1..64');
   if (flags.soak > 1800) throw new Error('--soak is at most 1800 seconds');
@@ -407,7 +446,7 @@ async function main(): Promise<void> {
   }
 
   const secret = randomBytes(32).toString('hex');
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn', WEB_CONCURRENCY: String(flags.workers) };
   const config = loadConfig(env);
   const { ids, vendor: vendorDescription } = await userIds(url);
   const tokens = {} as Record<Role, string | null>;
@@ -420,8 +459,13 @@ async function main(): Promise<void> {
   let soakResult: Awaited<ReturnType<typeof soak>> | null = null;
   const api = await startServer('api-server.js', API_PORT, env);
   let floor: ChildProcess | null = null;
+  let statementsServer: ChildProcess | null = null;
   try {
     floor = await startServer('floor-server.js', FLOOR_PORT, env);
+    if (flags.workers > 1) {
+      statementsServer = await startServer('api-server.js', STATEMENTS_PORT, { ...env, WEB_CONCURRENCY: '1' });
+      statementsPort = STATEMENTS_PORT;
+    }
     // --only N: just the Nth operation (1-based), for profiling one read; 5 is the dashboard as the vendor.
     for (const operation of OPERATIONS.filter((_operation, index) => flags.only === 0 || flags.only === index + 1)) {
       if (operation.role !== 'anonymous' && !tokens[operation.role]) {
@@ -471,10 +515,11 @@ async function main(): Promise<void> {
   } finally {
     await stopServer(api);
     if (floor) await stopServer(floor);
+    if (statementsServer) await stopServer(statementsServer);
   }
 
   log('');
-  log(`renraku bench, ${started.toISOString()}: ${flags.cases} cases, ${flags.connections} connections, ${flags.duration} s per run, ` +
+  log(`renraku bench, ${started.toISOString()}: ${flags.cases} cases, ${flags.workers} worker process${flags.workers === 1 ? '' : 'es'} per server, ${flags.connections} connections, ${flags.duration} s per run, ` +
     `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average at start ${loadavg()[0].toFixed(2)}, Node ${process.version}`);
   printTable(results);
   if (authorization) {
@@ -491,15 +536,15 @@ async function main(): Promise<void> {
   }
 
   mkdirSync(RESULTS_DIRECTORY, { recursive: true });
-  const record = { date: started.toISOString(), cases: flags.cases, connections: flags.connections, duration: flags.duration, cores: cpus().length, results, authorization, soak: soakResult };
+  const record = { date: started.toISOString(), cases: flags.cases, workers: flags.workers, connections: flags.connections, duration: flags.duration, cores: cpus().length, results, authorization, soak: soakResult };
   const file = join(RESULTS_DIRECTORY, `${started.toISOString().replace(/[:.]/g, '-')}-${flags.cases}.json`);
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
   log(`\nbench: results written to ${file}`);
-  comparePercentiles(record.cases, results);
+  comparePercentiles(record.cases, record.workers, results);
 }
 
 /** p99 against the most recent run on a different dataset size, to show how latency grows with the data. */
-function comparePercentiles(cases: number, results: OperationResult[]): void {
+function comparePercentiles(cases: number, workers: number, results: OperationResult[]): void {
   let files: string[];
   try {
     files = readdirSync(RESULTS_DIRECTORY).filter((name) => name.endsWith('.json')).sort();
@@ -507,8 +552,8 @@ function comparePercentiles(cases: number, results: OperationResult[]): void {
     return;
   }
   for (const file of files.reverse()) {
-    const other = JSON.parse(readFileSync(join(RESULTS_DIRECTORY, file), 'utf8')) as { cases: number; date: string; results: OperationResult[] };
-    if (other.cases === cases) continue;
+    const other = JSON.parse(readFileSync(join(RESULTS_DIRECTORY, file), 'utf8')) as { cases: number; workers?: number; date: string; results: OperationResult[] };
+    if (other.cases === cases || (other.workers ?? 1) !== workers) continue;
     log(`\np99 at ${cases} cases vs ${other.cases} cases (${other.date}):`);
     for (const result of results) {
       const previous = other.results.find((candidate) => candidate.name === result.name);

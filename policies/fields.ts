@@ -53,7 +53,9 @@ export const ADVISORY_DRAFT_FOR_VENDOR = ADVISORY_PUBLIC.filter((field) => field
 
 /**
  * What any live disclosure grant shows of its advisory, whatever the sections (the schema needs them non-null; the
- * advisories list sorts by createdAt). Not updatedAt: it moves when text outside the granted sections is edited.
+ * advisories list sorts by createdAt). Not updatedAt: it moves when text outside the granted sections is edited. Not
+ * publishedAt (nor identifier or revision, set when a publication is scheduled): whoever may not read publishedAt reads
+ * a scheduled advisory's status as DRAFT until it is due (src/advisories/shown-status.ts).
  */
 export const ADVISORY_FOR_GRANTEE = ['id', 'title', 'status', 'createdAt'];
 /** The advisory fields each disclosure section covers. A field in no section is never shown to a grantee. */

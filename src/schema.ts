@@ -1,5 +1,5 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema, NonEmptyArray } from 'type-graphql';
+import { buildSchema, getMetadataStorage, NonEmptyArray } from 'type-graphql';
 import { AdvisoryCreditResolver, AdvisoryResolver } from './advisories/advisory.resolver';
 import { AuditEntryResolver, EmbargoReaderResolver } from './audit/audit.resolver';
 import { authChecker } from './authorization/access';
@@ -36,8 +36,21 @@ export const RESOLVERS: NonEmptyArray<Function> = [
 
 let built: Promise<GraphQLSchema> | null = null;
 
+/**
+ * A field that only returns its property (same name, no roles, no middleware) is resolved by graphql-js's default
+ * resolver instead of type-graphql's wrapper, which allocated a resolver-data object and ran an empty middleware
+ * chain for every field of every row. type-graphql's own `simple` option; a field whose schema name differs from
+ * its property (a case's `state` shows `shownState`) keeps the wrapper, which reads the property.
+ */
+function resolvePlainFieldsByDefault(): void {
+  for (const field of getMetadataStorage().fields) {
+    if (field.simple === undefined && field.name === field.schemaName && !field.roles && !field.middlewares?.length) field.simple = true;
+  }
+}
+
 /** The schema is built once per process; it holds no per-request state. */
 export function getSchema(): Promise<GraphQLSchema> {
+  if (!built) resolvePlainFieldsByDefault();
   built ??= buildSchema({
     resolvers: RESOLVERS,
     authChecker,

@@ -60,10 +60,15 @@ describe('case state machine', () => {
     ['receiver', CaseState.UNDER_ANALYSIS, CaseState.HANDED_OVER, 'ok'],
     ['receiver', CaseState.RECEIVED, CaseState.REJECTED, 'ok'],
     ['receiver', CaseState.HANDED_OVER, CaseState.VENDOR_CONTACT, 'FORBIDDEN'],
-    ['receiver', CaseState.HANDED_OVER, CaseState.REJECTED, 'FORBIDDEN'],
+    // The receiver rejects only what it holds: after hand-over the step is answered as one its state lacks.
+    ['receiver', CaseState.HANDED_OVER, CaseState.REJECTED, 'INVALID_TRANSITION'],
     ['receiver', CaseState.RECEIVED, CaseState.WITHDRAWN, 'FORBIDDEN'],
     ['finder', CaseState.RECEIVED, CaseState.WITHDRAWN, 'ok'],
-    ['finder', CaseState.COORDINATING, CaseState.WITHDRAWN, 'ok'],
+    // The finder withdraws its own report until vendor contact begins; from then on only staff withdraw it.
+    ['finder', CaseState.HANDED_OVER, CaseState.WITHDRAWN, 'ok'],
+    ['finder', CaseState.VENDOR_CONTACT, CaseState.WITHDRAWN, 'INVALID_TRANSITION'],
+    ['finder', CaseState.COORDINATING, CaseState.WITHDRAWN, 'INVALID_TRANSITION'],
+    ['coordinatorStaff', CaseState.COORDINATING, CaseState.WITHDRAWN, 'ok'],
     ['finder', CaseState.RECEIVED, CaseState.UNDER_ANALYSIS, 'FORBIDDEN'],
     ['finderAnonymous', CaseState.RECEIVED, CaseState.WITHDRAWN, 'NOT_FOUND'],
     ['vendorAcmeStaff', CaseState.RECEIVED, CaseState.UNDER_ANALYSIS, 'NOT_FOUND'],

@@ -151,9 +151,19 @@ export class Advisory {
   @Column({ type: 'simple-json' })
   cveIds!: string[];
 
-  @Field(() => AdvisoryStatus)
+  /**
+   * The stored status: what services and policies decide on. Viewers read `shownStatus`, derived from it in SQL at the
+   * request's clock (src/advisories/shown-status.ts).
+   */
   @EnumColumn()
   status!: AdvisoryStatus;
+
+  /** Set by loadAccessible for the viewer; null when the viewer may not read `status` on this advisory. */
+  @Field(() => AdvisoryStatus, {
+    name: 'status',
+    description: 'PUBLISHED from publishedAt (to the millisecond, by the request clock). A publication scheduled for later reads PUBLISHED before then only to those who may read its publishedAt; to others it is a DRAFT until then.',
+  })
+  shownStatus?: AdvisoryStatus | null;
 
   @Field(() => Date, { nullable: true, description: 'When it becomes (or became) public.' })
   @DateTimeColumn({ nullable: true })

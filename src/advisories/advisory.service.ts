@@ -15,6 +15,7 @@ import { AdvisoryContentInput, AdvisoryFilter, AdvisoryProductInput, CreateAdvis
 import { AdvisoryProduct, AdvisoryRevision, AdvisoryVendorStatus, VendorVerificationResult } from './advisory-publication.entity';
 import { refreshSearchTerms } from './search-index';
 import { advisorySeverity, assertKnownCweId, cvssV3BaseScore, cvssV4Score } from './cvss';
+import { shownStatusIs } from './shown-status';
 
 /** Fields the public reads once the advisory is out: after release, edits to them wait for a revision. */
 const PUBLIC_CONTENT_FIELDS = [
@@ -48,7 +49,8 @@ export async function listAdvisories(ctx: RequestContext, filter: AdvisoryFilter
   if (filter.search) used.push('title');
   const query = accessibleQuery(ctx, Advisory, 'a');
   restrictToReadableFields(ctx, Advisory, 'a', query, used);
-  if (query && filter.status) query.andWhere('a.status = :advisoryStatus', { advisoryStatus: filter.status });
+  // By the status the viewer reads: a publication scheduled for later is a draft to those who may not know of it.
+  if (query && filter.status) query.andWhere(shownStatusIs(ctx, query, 'a', filter.status));
   if (query && filter.search) query.andWhere(`LOWER(a.title) LIKE :advisorySearch ${LIKE_ESCAPE}`, { advisorySearch: containsPattern(filter.search) });
   return paginate(ctx, Advisory, query, 'a', page, { property: 'createdAt', direction: 'DESC', isDate: true });
 }
@@ -344,8 +346,10 @@ export async function publishAdvisory(ctx: RequestContext, input: PublishAdvisor
       .getRepository(Case)
       .update(
         { id: owner.id },
+        // Scheduling leaves the case's updatedAt alone: everyone who reads the case reads that time, and most of them
+        // may not know of the schedule (the move shows at the due time, in the state and the history).
         scheduled
-          ? { state: CaseState.PUBLICATION_SCHEDULED, publicationDueAt: publishedAt, stateBeforePublication: owner.state, updatedAt: tx.now }
+          ? { state: CaseState.PUBLICATION_SCHEDULED, publicationDueAt: publishedAt, stateBeforePublication: owner.state }
           : { state: CaseState.PUBLISHED, updatedAt: tx.now },
       );
     const reason = mode === 'unable-to-coordinate' ? 'Published without the vendor after the committee approved' : 'Advisory published';

@@ -4,6 +4,7 @@ import { buildAnd, buildOr, CompoundCondition, Condition } from '@ucast/mongo2js
 import { getMetadataStorage } from 'type-graphql';
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { recordEmbargoedReads, rememberPreviousFingerprint, selectPreviousReadFingerprint } from '../audit/embargoed-read';
+import { rememberShownStatus, selectShownStatus } from '../advisories/shown-status';
 import { rememberShownState, selectShownState } from '../cases/shown-state';
 import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
@@ -74,8 +75,56 @@ export function accessibleQuery<T extends ObjectLiteral>(
   return query;
 }
 
+/** What the helpers below need of a query under construction: a query builder or a PlainSelect. */
+export interface ConditionSink {
+  andWhere(sql: string, params?: ObjectLiteral): unknown;
+  setParameters(params: ObjectLiteral): unknown;
+}
+
+/**
+ * A read of one entity's rows built as plain SQL: the WHERE as a list of conditions on `alias` with named parameters
+ * (`:name`, `:...list`), run through the driver's own parameter expansion. For the hot list reads (case dashboards and
+ * portals): the query builder's SQL assembly (property-name rewriting over the whole statement, entity grouping) cost
+ * more than the queries themselves. Conditions are the same strings the query builder would get.
+ */
+export class PlainSelect<T extends ObjectLiteral = ObjectLiteral> implements ConditionSink {
+  readonly conditions: string[] = [];
+  readonly params: Record<string, unknown> = {};
+
+  constructor(
+    readonly target: EntityTarget<T>,
+    readonly alias: string,
+  ) {}
+
+  andWhere(sql: string, params?: ObjectLiteral): this {
+    this.conditions.push(sql);
+    if (params) Object.assign(this.params, params);
+    return this;
+  }
+
+  setParameters(params: ObjectLiteral): this {
+    Object.assign(this.params, params);
+    return this;
+  }
+
+  /** The WHERE clause: every condition, each in parentheses. */
+  whereSql(extra: string[] = []): string {
+    const all = [...this.conditions, ...extra];
+    return all.length === 0 ? '1 = 1' : all.map((condition) => `(${condition})`).join(' AND ');
+  }
+}
+
+/** The rows of `target` the viewer may read, as a PlainSelect (null when it may read none); see accessibleQuery. */
+export function accessibleSelect<T extends ObjectLiteral>(ctx: RequestContext, target: EntityTarget<T>, alias: string): PlainSelect<T> | null {
+  const condition = policyCondition(ctx, target, alias);
+  if (!condition) return null;
+  const select = new PlainSelect(target, alias).andWhere(condition.sql, condition.params);
+  readPredicates.set(select, { alias, condition: condition.condition });
+  return select;
+}
+
 /** The same predicate for use inside another query (a relation filter, an EXISTS, a count). */
-export function accessibleSubquerySql(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, query: SelectQueryBuilder<ObjectLiteral>): string {
+export function accessibleSubquerySql(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, query: ConditionSink): string {
   const condition = policyCondition(ctx, target, alias);
   if (!condition) return '1 = 0';
   query.setParameters(condition.params);
@@ -171,28 +220,39 @@ export async function loadAccessible<T extends ObjectLiteral>(ctx: RequestContex
   // An audited reader's previous read of each advisory comes with the rows (changedSinceLastRead), before this
   // request's own reads are logged.
   const withPreviousReads = metadata.name === 'Advisory' && selectPreviousReadFingerprint(ctx, query);
-  // A case's state as this viewer reads it at this instant (a publication scheduled for later), derived in SQL.
-  const withShownState = metadata.name === 'Case';
-  if (withShownState) selectShownState(ctx, query);
-  const rows = await loadMasked(ctx, metadata, query, withPreviousReads, withShownState);
+  // A case's state and an advisory's status as this viewer reads them at this instant (a publication scheduled for
+  // later), derived in SQL.
+  const shown = SHOWN_VALUES[metadata.name];
+  shown?.select(ctx, query);
+  const rows = await loadMasked(ctx, metadata, query, withPreviousReads, shown);
   await recordEmbargoedReads(ctx, metadata.name, rows);
   return rows;
 }
+
+/** Values shown in place of a stored column, derived per viewer and instant in the same statement. */
+interface ShownValue {
+  select(ctx: RequestContext, query: SelectQueryBuilder<ObjectLiteral>): void;
+  remember(entity: ObjectLiteral, raw: Record<string, unknown>): void;
+}
+const SHOWN_VALUES: Record<string, ShownValue | undefined> = {
+  Case: { select: selectShownState, remember: rememberShownState },
+  Advisory: { select: selectShownStatus, remember: rememberShownStatus },
+};
 
 async function loadMasked<T extends ObjectLiteral>(
   ctx: RequestContext,
   metadata: EntityMetadata,
   query: SelectQueryBuilder<T>,
   withPreviousReads: boolean,
-  withShownState: boolean,
+  shown: ShownValue | undefined,
 ): Promise<T[]> {
   const restricted = fieldRestrictedRules(ctx, metadata.name);
-  if (!restricted && !withPreviousReads && !withShownState) return query.getMany();
+  if (!restricted && !withPreviousReads && !shown) return query.getMany();
   const { entities, raw } = await query.getRawAndEntities();
   if (withPreviousReads) entities.forEach((entity, index) => rememberPreviousFingerprint(entity, raw[index]));
   const columns = restricted ? exposedColumns(metadata.target, metadata.columns.map((column) => column.propertyName)) : [];
   const masked = restricted ? entities.map((entity, index) => maskRow(ctx, metadata.name, columns, entity, raw[index])) : entities;
-  if (withShownState) masked.forEach((entity, index) => rememberShownState(entity, raw[index]));
+  if (shown) masked.forEach((entity, index) => shown.remember(entity, raw[index]));
   return masked;
 }
 
@@ -254,7 +314,7 @@ export function restrictToReadableFields<T extends ObjectLiteral>(
   ctx: RequestContext,
   target: EntityTarget<T>,
   alias: string,
-  query: SelectQueryBuilder<T> | null,
+  query: ConditionSink | null,
   fields: string[],
 ): void {
   if (!query) return; // nothing readable: the answer is empty whatever the filter

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Brackets } from 'typeorm';
-import { accessibleQuery, accessibleSubquerySql, readsEveryRow, restrictToReadableFields, findAccessibleById, managerOf, may } from '../authorization/accessible';
+import { accessibleQuery, accessibleSelect, accessibleSubquerySql, readsEveryRow, restrictToReadableFields, findAccessibleById, managerOf, may } from '../authorization/accessible';
 import { cvssV3BaseScore, cvssV4Score, assertCweId } from '../advisories/cvss';
 import { projectedColumns } from '../context/batch-query';
 import { newId } from '../common/columns';
@@ -37,7 +36,7 @@ export async function listCases(
   if (filter.search) used.push('title');
   if (filter.cweId) used.push('cweId');
   if (filter.receivedAfter || filter.receivedBefore) used.push('receivedAt');
-  const query = accessibleQuery(ctx, Case, 'c');
+  const query = accessibleSelect(ctx, Case, 'c');
   restrictToReadableFields(ctx, Case, 'c', query, used);
   if (query) {
     if (filter.states?.length) query.andWhere(shownStateIn(ctx, query, 'c', filter.states));
@@ -47,14 +46,8 @@ export async function listCases(
     if (filter.receivedBefore) query.andWhere('c.receivedAt < :filterBefore', { filterBefore: filter.receivedBefore });
     if (filter.vendorId) {
       // Through the vendor rows the viewer may see, so the filter cannot probe for other vendors on a case.
-      query.andWhere(
-        new Brackets((where) => {
-          const visibleRow = accessibleSubquerySql(ctx, CaseVendor, 'fcv', query);
-          where.where(`EXISTS (SELECT 1 FROM case_vendor fcv WHERE fcv.caseId = c.id AND fcv.vendorId = :filterVendor AND ${visibleRow})`, {
-            filterVendor: filter.vendorId,
-          });
-        }),
-      );
+      const visibleRow = accessibleSubquerySql(ctx, CaseVendor, 'fcv', query);
+      query.andWhere(`EXISTS (SELECT 1 FROM case_vendor fcv WHERE fcv.caseId = c.id AND fcv.vendorId = :filterVendor AND ${visibleRow})`, { filterVendor: filter.vendorId });
     }
   }
   // The dashboard's states filter: one ordered range per state in IDX_case_file_state_receivedAt.
@@ -153,20 +146,23 @@ export async function recordTransition(ctx: RequestContext, caseId: string, from
 
 /**
  * Moves a case along the state machine inside a transaction: NOT_FOUND if the viewer cannot see the case,
- * INVALID_TRANSITION if the step is not in the machine, FORBIDDEN if the viewer may not take it,
- * CONFLICT if the case changed state meanwhile.
+ * INVALID_TRANSITION if the step is not in the machine or the viewer takes it only from other states, FORBIDDEN if
+ * the viewer never takes it, CONFLICT if the case changed state meanwhile.
+ *
+ * Everything is decided on the state the viewer reads (src/cases/shown-state.ts), never on the stored one: a viewer
+ * who does not know of a publication scheduled for later reads the state it was scheduled from, and gets exactly
+ * the answer any case in that state gives it. No such viewer may take a step from a state a publication can be
+ * scheduled from (policies/transition.spec.ts), so the stored state never has to answer for it.
  */
 export async function changeCaseState(ctx: RequestContext, caseId: string, to: CaseState, reason: string | null): Promise<void> {
   const current = await findAccessibleById(ctx, Case, caseId);
   const from = effectiveState(current, ctx.now);
-  if (from !== current.shownState) {
-    // The viewer reads another state (a publication scheduled for later, unknown to it). It gets the answer that state
-    // would give to a step it does not allow, and may not move the case (docs/security.md, known limits).
-    if (current.shownState && !isLegalTransition(current.shownState, to)) throw new InvalidTransitionError(current.shownState, to);
-    throw new ForbiddenError(`You may not move this case to ${to}`);
-  }
-  if (!isLegalTransition(from, to)) throw new InvalidTransitionError(from, to);
-  if (!may(ctx, 'transition', 'Case', current, to)) throw new ForbiddenError(`You may not move this case to ${to}`);
+  const shown = current.shownState;
+  if (!shown) throw new ForbiddenError(`You may not move this case to ${to}`);
+  if (!isLegalTransition(shown, to)) throw new InvalidTransitionError(shown, to);
+  if (!may(ctx, 'transition', 'Case', { ...current, state: shown }, to)) throw refusedStep(ctx, current, shown, to);
+  // Unreachable by the test above: answering here would tell the viewer of the schedule. Fail closed.
+  if (shown !== from) throw new Error(`A viewer who reads ${shown} for a case stored as ${current.state} was allowed a step; see policies/transition.spec.ts`);
   const result = await managerOf(ctx)
     .createQueryBuilder()
     .update(Case)
@@ -175,6 +171,48 @@ export async function changeCaseState(ctx: RequestContext, caseId: string, to: C
     .execute();
   if (result.affected !== 1) throw new ConflictError('The case changed state meanwhile; reload and retry');
   await recordTransition(ctx, caseId, from, to, reason);
+}
+
+/**
+ * A step of a case whose publication is scheduled for later, as those who may not know of the schedule read the case
+ * (src/cases/shown-state.ts): the state it shows them until the due time (`stateBeforePublication`) moves and the step
+ * is recorded now, exactly as on a case nobody scheduled; the recorded move to PUBLISHED at the due time then starts
+ * from the new state. The stored state stays PUBLICATION_SCHEDULED. Used where the system itself moves a case (a reply
+ * from a vendor declared unreachable); nobody who may not read the schedule is allowed a step from these states.
+ */
+export async function changeStateBeforePublication(ctx: RequestContext, row: Case, to: CaseState, reason: string | null): Promise<void> {
+  const from = row.stateBeforePublication;
+  if (row.state !== CaseState.PUBLICATION_SCHEDULED || !from || !row.publicationDueAt || !isLegalTransition(from, to)) {
+    throw new Error(`changeStateBeforePublication: case ${row.id} is not scheduled from a state that leads to ${to}`);
+  }
+  const manager = managerOf(ctx);
+  const result = await manager
+    .createQueryBuilder()
+    .update(Case)
+    .set({ stateBeforePublication: to, updatedAt: ctx.now })
+    .where('id = :caseId AND state = :scheduled AND stateBeforePublication = :from AND publicationDueAt > :now', {
+      caseId: row.id, scheduled: CaseState.PUBLICATION_SCHEDULED, from, now: ctx.now,
+    })
+    .execute();
+  if (result.affected !== 1) throw new ConflictError('The case changed state meanwhile; reload and retry');
+  await recordTransition(ctx, row.id, from, to, reason);
+  await manager
+    .createQueryBuilder()
+    .update(CaseTransition)
+    .set({ fromState: to })
+    .where('caseId = :caseId AND toState = :published AND at = :due', { caseId: row.id, published: CaseState.PUBLISHED, due: row.publicationDueAt })
+    .execute();
+}
+
+/**
+ * The refusal of a legal step the viewer may not take from `shown`. A step its rules allow only from other states
+ * (the finder's withdrawal once vendor contact began, the receiver's rejection after hand-over) is answered as the
+ * state machine answers a step it lacks, naming the state the viewer reads; a step it never takes is FORBIDDEN.
+ * Both depend only on the viewer's rules and the state it reads.
+ */
+function refusedStep(ctx: RequestContext, row: Case, shown: CaseState, to: CaseState): InvalidTransitionError | ForbiddenError {
+  const takenElsewhere = Object.values(CaseState).some((state) => state !== shown && isLegalTransition(state, to) && may(ctx, 'transition', 'Case', { ...row, state }, to));
+  return takenElsewhere ? new InvalidTransitionError(shown, to) : new ForbiddenError(`You may not move this case to ${to}`);
 }
 
 export async function transitionCase(ctx: RequestContext, input: TransitionCaseInput): Promise<Case> {

@@ -1,5 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { managerOf, readableFieldSql, readsEveryRow } from '../authorization/accessible';
+import { ConditionSink, managerOf, readableFieldSql, readsEveryRow } from '../authorization/accessible';
 import type { SqlFragment } from '../authorization/sql-condition';
 import type { RequestContext } from '../context/request-context';
 import { Case, CaseState } from './case.entity';
@@ -59,7 +59,7 @@ export function storedStatesFor(ctx: RequestContext, states: CaseState[]): CaseS
 }
 
 /** "The shown state is one of `states`", written so the stored state's index still narrows the rows. */
-export function shownStateIn(ctx: RequestContext, query: SelectQueryBuilder<ObjectLiteral>, alias: string, states: CaseState[]): string {
+export function shownStateIn(ctx: RequestContext, query: ConditionSink, alias: string, states: CaseState[]): string {
   const shown = shownStateSql(ctx, alias);
   query.setParameters({ ...shown.params, shownStateStored: storedStatesFor(ctx, states), shownStateWanted: [...new Set(states)] });
   return `${ctx.dataSource.driver.escape(alias)}.${ctx.dataSource.driver.escape('state')} IN (:...shownStateStored) AND ${shown.sql} IN (:...shownStateWanted)`;

@@ -2,7 +2,8 @@ import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { RequestContext } from '../context/request-context';
-import { loadAccessible } from '../authorization/accessible';
+import { loadAccessible, managerOf, PlainSelect } from '../authorization/accessible';
+import { columnOf, runSelection, selectionOf } from '../context/batch-query';
 import { BadUserInputError } from '../errors/errors';
 
 export const MAX_PAGE_SIZE = 100;
@@ -137,7 +138,7 @@ function selectOnly<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, alias
 export async function paginate<T extends ObjectLiteral>(
   ctx: RequestContext,
   target: new () => T,
-  query: SelectQueryBuilder<T> | null,
+  query: SelectQueryBuilder<T> | PlainSelect<T> | null,
   alias: string,
   page: PageArgs,
   sort: SortKey,
@@ -150,22 +151,90 @@ export async function paginate<T extends ObjectLiteral>(
   const empty = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: 0 };
   if (!query) return empty;
   const first = Math.min(page.first ?? 20, ctx.config.maxPageSize, MAX_PAGE_SIZE);
+  const after = page.after ? decodeCursor(page.after, sort) : null;
+  const loadedColumns = columns ? [...new Set([...columns, sort.property, 'id'])] : null;
   // The count runs beside the page (on its own pooled connection on MySQL).
-  const totalCount = knownTotal ? knownTotal() : query.clone().getCount();
-  totalCount.catch(() => undefined); // awaited below; this only keeps a refused cursor from leaving it unobserved
+  const totalCount = knownTotal ? knownTotal() : query instanceof PlainSelect ? countPlain(ctx, query) : query.clone().getCount();
+  const rows = query instanceof PlainSelect ? pagePlain(ctx, query, first, sort, after, split, loadedColumns) : pageOfQuery(ctx, target, query, alias, first, sort, after, split, loadedColumns);
+  const [loaded, count] = await Promise.all([rows, totalCount]);
+  return connectionOf(loaded, count, first, sort, page);
+}
+
+async function pageOfQuery<T extends ObjectLiteral>(
+  ctx: RequestContext,
+  target: new () => T,
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  first: number,
+  sort: SortKey,
+  after: [unknown, string] | null,
+  split: RangeSplit | undefined,
+  columns: string[] | null,
+): Promise<T[]> {
   const column = `${alias}.${sort.property}`;
-  if (page.after) {
-    const [value, id] = decodeCursor(page.after, sort);
+  if (after) {
     const comparison = sort.direction === 'DESC' ? '<' : '>';
     query.andWhere(`(${column} ${comparison} :cursorValue OR (${column} = :cursorValue AND ${alias}.id ${comparison} :cursorId))`, {
-      cursorValue: value,
-      cursorId: id,
+      cursorValue: after[0],
+      cursorId: after[1],
     });
   }
   if (split && split.values.length > 1) restrictToSplitRanges(ctx, query, alias, column, sort.direction, first + 1, split);
   query.orderBy(column, sort.direction).addOrderBy(`${alias}.id`, sort.direction).take(undefined).limit(first + 1);
-  if (columns) selectOnly(query, alias, [...new Set([...columns, sort.property, 'id'])]);
-  const [rows, count] = await Promise.all([loadAccessible(ctx, target, query), totalCount]);
+  if (columns) selectOnly(query, alias, columns);
+  return loadAccessible(ctx, target, query);
+}
+
+async function countPlain(ctx: RequestContext, select: PlainSelect): Promise<number> {
+  const metadata = ctx.dataSource.getMetadata(select.target);
+  const escape = (name: string) => ctx.dataSource.driver.escape(name);
+  const sql = `SELECT COUNT(*) AS ${escape('total')} FROM ${escape(metadata.tableName)} ${escape(select.alias)} WHERE ${select.whereSql()}`;
+  const [statement, positional] = ctx.dataSource.driver.escapeQueryWithParameters(sql, select.params);
+  const [row] = (await managerOf(ctx).query(statement, positional)) as { total: number | string }[];
+  return Number(row?.total ?? 0);
+}
+
+/** The page of a PlainSelect: the same statement pageOfQuery has the query builder write, with the same split. */
+async function pagePlain<T extends ObjectLiteral>(
+  ctx: RequestContext,
+  select: PlainSelect<T>,
+  first: number,
+  sort: SortKey,
+  after: [unknown, string] | null,
+  split: RangeSplit | undefined,
+  columns: string[] | null,
+): Promise<T[]> {
+  const metadata = ctx.dataSource.getMetadata(select.target);
+  if (metadata.name === 'Advisory') throw new Error('Advisories are listed through loadAccessible, which audits embargoed reads');
+  const escape = (name: string) => ctx.dataSource.driver.escape(name);
+  const alias = escape(select.alias);
+  const sortColumn = `${alias}.${escape(columnOf(metadata, sort.property).databaseName)}`;
+  const id = `${alias}.${escape(columnOf(metadata, 'id').databaseName)}`;
+  const params: Record<string, unknown> = { ...select.params };
+  const extra: string[] = [];
+  if (after) {
+    const comparison = sort.direction === 'DESC' ? '<' : '>';
+    extra.push(`${sortColumn} ${comparison} :cursorValue OR (${sortColumn} = :cursorValue AND ${id} ${comparison} :cursorId)`);
+    params.cursorValue = after[0];
+    params.cursorId = after[1];
+  }
+  const table = `${escape(metadata.tableName)} ${alias}`;
+  const order = `ORDER BY ${sortColumn} ${sort.direction}, ${id} ${sort.direction}`;
+  if (split && split.values.length > 1) {
+    // As restrictToSplitRanges: the first `first + 1` ids of each value's ordered range, merged.
+    const branches = split.values.map((value, index) => {
+      params[`rangeSplitValue${index}`] = value;
+      const branch = `SELECT ${id} AS ${escape('id')} FROM ${table} WHERE ${select.whereSql([...extra, `${split.column} = :rangeSplitValue${index}`])} ${order} LIMIT ${first + 1}`;
+      return `SELECT ${escape('id')} FROM (${branch}) ${escape(`range_${index}`)}`;
+    });
+    extra.push(`${id} IN (SELECT ${escape('id')} FROM (${branches.join(' UNION ALL ')}) ${escape('range_keys')})`);
+  }
+  const selection = selectionOf(ctx, metadata, select.alias, columns);
+  const sql = `SELECT ${selection.sql} FROM ${table} WHERE ${select.whereSql(extra)} ${order} LIMIT ${first + 1}`;
+  return runSelection<T>(ctx, selection, sql, { ...params, ...selection.params });
+}
+
+function connectionOf<T extends ObjectLiteral>(rows: T[], count: number, first: number, sort: SortKey, page: PageArgs): ConnectionShape<T> {
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => ({ node, cursor: encodeCursor((node as Record<string, unknown>)[sort.property], node.id as string) }));

@@ -8,6 +8,8 @@ export type DatabaseConfig =
 export interface AppConfig {
   environment: 'development' | 'test' | 'production';
   port: number;
+  /** Server processes (WEB_CONCURRENCY), one per core in production; above one only on MySQL/MariaDB (src/http/workers.ts). */
+  workers: number;
   database: DatabaseConfig;
   /** Secret: HS256 key for bearer tokens. Absent when a JWKS URL is used instead. */
   jwtSecret: string | null;
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config: AppConfig = {
     environment,
     port: integer(env, 'PORT', 4000, problems),
+    workers: integer(env, 'WEB_CONCURRENCY', 1, problems),
     database,
     jwtSecret: env.AUTH_JWT_SECRET ?? (env.AUTH_JWKS_URL ? null : production ? null : DEVELOPMENT_JWT_SECRET),
     jwksUrl: env.AUTH_JWKS_URL ?? null,
@@ -171,6 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       feedSize: integer(env, 'FEED_SIZE', 50, problems),
     },
   };
+  if (config.workers < 1) problems.push('WEB_CONCURRENCY must be at least 1');
+  // SQLite's writes are serialized inside one process (src/common/sqlite-serial.ts); several would contend for the file.
+  if (config.workers > 1 && config.database.type === 'sqlite') problems.push('WEB_CONCURRENCY above 1 needs MySQL/MariaDB (DATABASE_URL=mysql://...)');
   if (config.searchTotalCountCap < 1) problems.push('SEARCH_TOTAL_COUNT_CAP must be at least 1');
   if (!UUID_V4.test(config.publication.cveOrgId)) problems.push('CVE_ORG_ID must be a version 4 UUID');
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

@@ -1,5 +1,7 @@
 import { EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import { exposedColumns, fieldRuleFlags, managerOf, maskRow, policyCondition } from '../authorization/accessible';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { exposedColumns, FieldRuleFlags, fieldRuleFlags, managerOf, maskRow, policyCondition } from '../authorization/accessible';
+import type { SqlFragment } from '../authorization/sql-condition';
 import { rememberShownState, shownStateSelection } from '../cases/shown-state';
 import type { RequestContext } from './request-context';
 
@@ -64,34 +66,17 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
   if (!policy) return [];
   const driver = ctx.dataSource.driver;
   const escape = (name: string) => driver.escape(name);
-  const column = (propertyName: string) => {
-    const found = metadata.findColumnWithPropertyName(propertyName);
-    if (!found) throw new Error(`${metadata.name} has no column ${propertyName}`);
-    return found;
-  };
-  const loaded = batch.columns ? batch.columns.map(column) : metadata.columns;
-  const parameters: Record<string, unknown> = { ...policy.params, batchKeys: [...batch.keys] };
-  const selects = loaded.map((each) => `${escape('row')}.${escape(each.databaseName)} AS ${escape(`row_${each.databaseName}`)}`);
-  const flags = fieldRuleFlags(ctx, metadata, 'row');
-  if (flags) {
-    for (const flag of flags.flags) selects.push(`${flag.sql} AS ${escape(flag.name)}`);
-    Object.assign(parameters, flags.params);
-  }
-  // A case's state as this viewer reads it at this instant (src/cases/shown-state.ts), as in loadAccessible.
-  const shown = metadata.name === 'Case' ? shownStateSelection(ctx, 'row') : null;
-  if (shown) {
-    selects.push(shown.sql);
-    Object.assign(parameters, shown.params);
-  }
+  const selection = selectionOf(ctx, metadata, 'row', batch.columns);
+  const parameters: Record<string, unknown> = { ...policy.params, ...selection.params, batchKeys: [...batch.keys] };
 
   const row = escape('row');
-  const key = escape(column(batch.keyColumn).databaseName);
-  const id = escape(column('id').databaseName);
+  const key = escape(columnOf(metadata, batch.keyColumn).databaseName);
+  const id = escape(columnOf(metadata, 'id').databaseName);
   // `OR 1 = 0`: see accessibleQuery's drivenByKeys (keeps MySQL from driving the batch from the policy's side).
   const where = [`(${policy.sql} OR 1 = 0)`, `${row}.${key} IN (:...batchKeys)`];
   if (batch.lastPerKey) {
     if (!batch.orderBy) throw new Error('lastPerKey needs orderBy');
-    const order = escape(column(batch.orderBy).databaseName);
+    const order = escape(columnOf(metadata, batch.orderBy).databaseName);
     // "No later row the viewer may read": the later row is held to the same read predicate as the row itself.
     const later = policyCondition(ctx, target, 'later')!;
     const next = escape('later');
@@ -101,9 +86,51 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
         `(${next}.${order} > ${row}.${order} OR (${next}.${order} = ${row}.${order} AND ${next}.${id} > ${row}.${id})) AND (${later.sql}))`,
     );
   }
-  let sql = `SELECT ${selects.join(', ')} FROM ${escape(metadata.tableName)} ${row} WHERE ${where.join(' AND ')}`;
-  if (batch.orderBy && !batch.lastPerKey) sql += ` ORDER BY ${row}.${escape(column(batch.orderBy).databaseName)} ASC, ${row}.${id} ASC`;
+  let sql = `SELECT ${selection.sql} FROM ${escape(metadata.tableName)} ${row} WHERE ${where.join(' AND ')}`;
+  if (batch.orderBy && !batch.lastPerKey) sql += ` ORDER BY ${row}.${escape(columnOf(metadata, batch.orderBy).databaseName)} ASC, ${row}.${id} ASC`;
+  return runSelection<T>(ctx, selection, sql, parameters);
+}
 
+export function columnOf(metadata: EntityMetadata, propertyName: string): ColumnMetadata {
+  const found = metadata.findColumnWithPropertyName(propertyName);
+  if (!found) throw new Error(`${metadata.name} has no column ${propertyName}`);
+  return found;
+}
+
+/**
+ * What a plain-SQL read of `alias` selects for the viewer: the columns (every one when `columns` is null), the
+ * per-rule flags that mask fields row by row, and a case's shown state (src/cases/shown-state.ts), as in
+ * loadAccessible.
+ */
+export interface Selection extends SqlFragment {
+  metadata: EntityMetadata;
+  loaded: ColumnMetadata[];
+  flags: FieldRuleFlags | null;
+  showsState: boolean;
+}
+
+export function selectionOf(ctx: RequestContext, metadata: EntityMetadata, alias: string, columns: readonly string[] | null): Selection {
+  const escape = (name: string) => ctx.dataSource.driver.escape(name);
+  const loaded = columns ? columns.map((name) => columnOf(metadata, name)) : metadata.columns;
+  const selects = loaded.map((each) => `${escape(alias)}.${escape(each.databaseName)} AS ${escape(`row_${each.databaseName}`)}`);
+  const params: Record<string, unknown> = {};
+  const flags = fieldRuleFlags(ctx, metadata, alias);
+  if (flags) {
+    for (const flag of flags.flags) selects.push(`${flag.sql} AS ${escape(flag.name)}`);
+    Object.assign(params, flags.params);
+  }
+  const shown = metadata.name === 'Case' ? shownStateSelection(ctx, alias) : null;
+  if (shown) {
+    selects.push(shown.sql);
+    Object.assign(params, shown.params);
+  }
+  return { sql: selects.join(', '), params, metadata, loaded, flags, showsState: Boolean(shown) };
+}
+
+/** Runs a statement that selects `selection` and hydrates its rows the way TypeORM does, masked for the viewer. */
+export async function runSelection<T extends ObjectLiteral>(ctx: RequestContext, selection: Selection, sql: string, parameters: Record<string, unknown>): Promise<T[]> {
+  const driver = ctx.dataSource.driver;
+  const { metadata, loaded, flags, showsState } = selection;
   const [statement, positional] = driver.escapeQueryWithParameters(sql, parameters);
   const raw = (await managerOf(ctx).query(statement, positional)) as Record<string, unknown>[];
   const exposed = flags ? exposedColumns(metadata.target, metadata.columns.map((each) => each.propertyName)) : [];
@@ -111,7 +138,7 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
     const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
     for (const each of loaded) each.setEntityValue(entity, driver.prepareHydratedValue(values[`row_${each.databaseName}`], each));
     const masked = flags ? maskRow(ctx, metadata.name, exposed, entity, values) : entity;
-    if (shown) rememberShownState(masked, values);
+    if (showsState) rememberShownState(masked, values);
     return masked;
   });
 }

@@ -39,7 +39,8 @@ export async function reschedulePublication(ctx: RequestContext, input: Reschedu
     await manager
       .createQueryBuilder()
       .update(Case)
-      .set({ publicationDueAt: input.publishAt, updatedAt: tx.now })
+      // Not the case's updatedAt, which those who may not know of the schedule read (see publishAdvisory).
+      .set({ publicationDueAt: input.publishAt })
       .where('id = :scheduledCase AND state = :scheduledState', { scheduledCase: advisory.caseId, scheduledState: CaseState.PUBLICATION_SCHEDULED })
       .execute();
     await manager

@@ -51,6 +51,10 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const httpServer = http.createServer(app);
+  // Longer than any client's or proxy's idle timeout (Node's fetch keeps 4 s, load balancers 60 s), so the client
+  // closes an idle connection first: with Node's 5 s default, a request sent as the server closed it met ECONNRESET.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
 
   const contextFor: RenrakuServer['contextFor'] = (viewer, options = {}) =>
     createRequestContext({
@@ -70,6 +74,9 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
     // Introspection is decided per caller by introspectionGuardPlugin (staff always, the public by configuration).
     introspection: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns shutdown. Apollo's own SIGTERM handler would call stop() beside ours, and in @apollo/server 5.5.1
+    // a second stop() waiting on the first never returns (its barrier is resolved only on error): the process hung.
+    stopOnTerminationSignals: false,
     parseOptions: { maxTokens: config.queryLimits.maxTokens },
     // Every selection costs at least one complexity point, so a document with more could never pass anyway.
     maxRecursiveSelections: config.queryLimits.maxComplexity,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { IsNull, Not } from 'typeorm';
 import { accessibleQuery, findAccessibleById, findAccessibleByIdOrNull, managerOf } from '../authorization/accessible';
 import { Case, CaseState, CaseVendor } from '../cases/case.entity';
-import { changeCaseState, markVendorNotified } from '../cases/case.service';
+import { changeCaseState, changeStateBeforePublication, markVendorNotified } from '../cases/case.service';
 import { newId } from '../common/columns';
 import { ConnectionShape, PageArgs, paginate } from '../common/connection';
 import { ContactAttempt, ContactOutcome } from '../contact/contact-attempt.entity';
@@ -219,7 +219,15 @@ export async function establishContactOnReply(tx: RequestContext, attempt: Conta
 
   await markVendorNotified(tx, caseVendor.id);
   const owner = await currentRead(tx, manager.getRepository(Case).createQueryBuilder('c')).where('c.id = :replyCase', { replyCase: caseVendor.caseId }).getOneOrFail();
-  if (owner.state === CaseState.VENDOR_CONTACT) await changeCaseState(tx, owner.id, CaseState.COORDINATING, `Contact established with ${declaration.vendorName}`);
+  const backToCoordination = `Contact established with ${declaration.vendorName}`;
+  if (owner.state === CaseState.VENDOR_CONTACT) await changeCaseState(tx, owner.id, CaseState.COORDINATING, backToCoordination);
+  // An unable-to-coordinate publication scheduled for later: the finder, the receiver and the committee read the case
+  // as VENDOR_CONTACT and must see it return to coordination as any such case does, or the case staying put would tell
+  // them a publication is scheduled. Staff (who see the schedule) decide whether to reschedule it.
+  const scheduledFromContact = owner.state === CaseState.PUBLICATION_SCHEDULED && owner.stateBeforePublication === CaseState.VENDOR_CONTACT;
+  if (scheduledFromContact && owner.publicationDueAt && owner.publicationDueAt.getTime() > tx.now.getTime()) {
+    await changeStateBeforePublication(tx, owner, CaseState.COORDINATING, backToCoordination);
+  }
 
   const stillUnreachable = await currentRead(tx, manager.getRepository(UnreachableDeclaration).createQueryBuilder('d'))
     .where('d.caseId = :replyCase AND d.status = :unreachable', { replyCase: caseVendor.caseId, unreachable: UnreachableStatus.UNREACHABLE })

@@ -217,6 +217,61 @@ export function buildDisclosure(world: World, plan: DisclosurePlan, tools: World
   }
 }
 
+/**
+ * Grants of publications scheduled for later, live from before their publication time to it (open-ended, or ending
+ * after it): at the millisecond before publication the operator holds the advisory under embargo, and must read it
+ * exactly as it would read an advisory nobody has scheduled (its status DRAFT). A later key of the extension plan, so
+ * the worlds sampled before it stay as they were.
+ */
+export const scheduledGrantPlanArbitrary = fc.array(
+  fc.record({
+    advisory: fc.nat(),
+    operator: fc.nat(),
+    sections: fc.subarray(ORACLE_SECTIONS, { minLength: 1 }),
+    tlp: fc.constantFrom(...Object.values(TlpLabel)),
+    recipient: fc.nat(),
+    startsBeforeMs: fc.oneof(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 20 * DAY })),
+    endsAfterMs: fc.option(fc.integer({ min: 0, max: 2 * DAY }), { nil: null }),
+  }),
+  { maxLength: 3 },
+);
+export type ScheduledGrantPlan = typeof scheduledGrantPlanArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+export function buildScheduledGrants(world: World, plan: ScheduledGrantPlan, { id, text }: Pick<WorldTools, 'id' | 'text'>): void {
+  const scheduled = world.advisories.filter((row) => row.status === AdvisoryStatus.PUBLISHED && row.publishedAt !== null);
+  const operators = world.organizations.filter((row) => row.kind === OrganizationKind.OPERATOR);
+  if (scheduled.length === 0 || operators.length === 0) return;
+  for (const grantPlan of plan) {
+    const advisory = scheduled[grantPlan.advisory % scheduled.length];
+    const organization = operators[grantPlan.operator % operators.length];
+    const people = world.users.filter((row) => row.organizationId === organization.id);
+    const red = grantPlan.tlp === TlpLabel.RED && people.length > 0;
+    const startsAt = new Date(advisory.publishedAt!.getTime() - grantPlan.startsBeforeMs);
+    const createdAt = new Date(startsAt.getTime() - DAY);
+    const grant: GrantRow = {
+      id: id(), advisoryId: advisory.id, organizationId: organization.id, tlp: red ? TlpLabel.RED : grantPlan.tlp === TlpLabel.RED ? TlpLabel.AMBER : grantPlan.tlp,
+      shareOverview: false, shareAffectedProducts: false, shareImpact: false, shareMitigations: false, shareTechnicalDetails: false, shareCvss: false,
+      startsAt, endsAt: grantPlan.endsAfterMs === null ? null : new Date(advisory.publishedAt!.getTime() + grantPlan.endsAfterMs), reason: text('GrantReason'),
+      createdByUserId: null, createdAt, updatedAt: createdAt, revokedAt: null, revokedByUserId: null, acknowledgedAt: null, acknowledgedByUserId: null, acknowledgedByApiKeyId: null,
+    };
+    for (const section of grantPlan.sections) (grant[SECTION_FLAG[section]] as boolean) = true;
+    world.grants.push(grant);
+    if (red) world.grantRecipients.push({ id: id(), grantId: grant.id, userId: people[grantPlan.recipient % people.length].id });
+  }
+}
+
+/** The millisecond before each scheduled publication an operator holds under a grant live then. */
+export function scheduledGrantInstants(world: World): Date[] {
+  const instants = world.grants.flatMap((grant) => {
+    const advisory = world.advisories.find((row) => row.id === grant.advisoryId);
+    if (!advisory?.publishedAt || advisory.status !== AdvisoryStatus.PUBLISHED) return [];
+    const before = advisory.publishedAt.getTime() - 1;
+    const live = grant.revokedAt === null && grant.startsAt.getTime() <= before && (grant.endsAt === null || before < grant.endsAt.getTime());
+    return live ? [before] : [];
+  });
+  return [...new Set(instants)].sort((left, right) => left - right).map((time) => new Date(time));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The oracle
 

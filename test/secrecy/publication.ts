@@ -12,7 +12,8 @@
  *   status and whether or not the advisory is public, to accept or decline it.
  * - A vendor reads the draft of a case it was notified of (core rules) and, on it, its own product rows only: the
  *   other vendors on the case stay hidden until publication.
- * - A publication scheduled for later must not show in its case before its time (`shownCaseState`): the case reads
+ * - A publication scheduled for later must not show before its time, in its advisory (`shownAdvisoryStatus`: DRAFT
+ *   to anyone who may not know of the schedule, an operator with a grant say) or in its case (`shownCaseState`): the case reads
  *   PUBLISHED to everyone who sees it from the publication time on (to the millisecond); before, coordinator staff
  *   and the vendors notified on the case (who agreed the date and read the scheduled advisory) read
  *   PUBLICATION_SCHEDULED, everyone else the state the case was in when it was scheduled. Its move to PUBLISHED is
@@ -251,6 +252,44 @@ export function shownCaseState(world: World, sight: Sight, row: Row): CaseState 
   return seesSchedule(world, sight, row.id) ? state : (row.stateBeforePublication as CaseState);
 }
 
+/**
+ * The status a viewer reads of an advisory at its instant: a publication scheduled for later (PUBLISHED, publishedAt
+ * ahead) reads PUBLISHED before its time only to those who may know of the schedule (coordinator staff and the vendors
+ * notified on its case); to everyone else who sees it (an operator through a grant) it is a DRAFT until then.
+ */
+export function shownAdvisoryStatus(world: World, sight: Sight, row: Row): AdvisoryStatus {
+  const status = row.status as AdvisoryStatus;
+  const publishedAt = row.publishedAt as Date | null;
+  if (status !== AdvisoryStatus.PUBLISHED || (publishedAt !== null && publishedAt.getTime() <= sight.now.getTime())) return status;
+  return seesSchedule(world, sight, row.caseId as string) ? status : AdvisoryStatus.DRAFT;
+}
+
+/**
+ * The world as it would be at the sight's instant had nobody scheduled the publications this viewer may not know of:
+ * each such advisory a draft (no time, identifier, revision, released rows or unable-to-coordinate mark), its case
+ * still in the state it was scheduled from, without the recorded move to PUBLISHED. Everything the viewer can see must
+ * read the same in both worlds, to the byte.
+ */
+export function withoutHiddenSchedules(world: World, sight: Sight): { world: World; unscheduled: number } {
+  // Row by row (structuredClone would make Dates of another realm under jest, which the drivers do not recognise).
+  const copy = Object.fromEntries(Object.entries(world).map(([table, rows]) => [table, (rows as object[]).map((row) => ({ ...row }))])) as unknown as World;
+  const now = sight.now.getTime();
+  const hidden = copy.advisories.filter(
+    (row) => row.status === AdvisoryStatus.PUBLISHED && row.publishedAt !== null && row.publishedAt.getTime() > now && !seesSchedule(world, sight, row.caseId),
+  );
+  const advisoryIds = new Set(hidden.map((row) => row.id));
+  const caseIds = new Set(hidden.map((row) => row.caseId));
+  for (const row of hidden) Object.assign(row, { status: AdvisoryStatus.DRAFT, publishedAt: null, identifier: null, revision: 0, revisedAt: null, unableToCoordinate: false });
+  copy.advisoryRevisions = copy.advisoryRevisions.filter((row) => !advisoryIds.has(row.advisoryId));
+  copy.advisoryVendorStatuses = copy.advisoryVendorStatuses.filter((row) => !advisoryIds.has(row.advisoryId));
+  for (const row of copy.cases) {
+    if (!caseIds.has(row.id) || row.state !== CaseState.PUBLICATION_SCHEDULED) continue;
+    Object.assign(row, { state: row.stateBeforePublication, publicationDueAt: null, stateBeforePublication: null });
+    copy.transitions = copy.transitions.filter((step) => !(step.caseId === row.id && step.toState === CaseState.PUBLISHED && step.at.getTime() > now));
+  }
+  return { world: copy, unscheduled: hidden.length };
+}
+
 /** The case's fields of this domain (spread into TYPE_MODELS.Case.computed). */
 export const CASE_PUBLICATION_COMPUTED: NonNullable<TypeModel['computed']> = {
   state: (row, canRead, { world, sight }) => (canRead('state') ? shownCaseState(world, sight, row) : null),
@@ -276,6 +315,7 @@ const PENDING_REVISION_FIELDS = [
 
 /** The staged edits as the API shows them (every field, null when unchanged), or null when the viewer may not read them. */
 export const ADVISORY_PUBLICATION_COMPUTED: NonNullable<TypeModel['computed']> = {
+  status: (row, canRead, { world, sight }) => (canRead('status') ? shownAdvisoryStatus(world, sight, row) : null),
   pendingRevision: (row, canRead) => {
     const staged = row.pendingRevision as AdvisoryPendingRevision | null;
     if (!canRead('pendingRevision') || !staged) return null;

@@ -3,7 +3,7 @@ import { GraphQLSchema } from 'graphql';
 import { readable, Sight, Subject } from './oracle';
 import { ResponseChecker, Row, selectionFor, TYPE_MODELS, worldRows } from './model';
 import { publicationOperations } from './publication-operations';
-import { shownCaseState } from './publication';
+import { shownAdvisoryStatus, shownCaseState } from './publication';
 import type { HttpAnswer } from './support';
 import { COMMITTEE_ROOT_FIELDS, committeeOperations } from './committee';
 import { DISCLOSURE_ROOT_FIELDS, disclosureOperations } from './disclosure';
@@ -136,8 +136,9 @@ export function operationsFor(schema: GraphQLSchema, world: World, sight: Sight,
   const advisories = [...index.Advisory.values()];
   const advisoryFilters: ListFilter[] = [
     { label: 'all', variables: {}, uses: ['createdAt'], matches: () => true },
-    { label: 'published', variables: { filter: { status: 'PUBLISHED' } }, uses: ['createdAt', 'status'], matches: (row) => row.status === 'PUBLISHED' },
-    { label: 'drafts', variables: { filter: { status: 'DRAFT' } }, uses: ['createdAt', 'status'], matches: (row) => row.status === 'DRAFT' },
+    // By the status the viewer reads: a scheduled publication is a draft to those who may not know of it (publication.ts).
+    { label: 'published', variables: { filter: { status: 'PUBLISHED' } }, uses: ['createdAt', 'status'], matches: (row) => shownAdvisoryStatus(world, sight, row) === 'PUBLISHED' },
+    { label: 'drafts', variables: { filter: { status: 'DRAFT' } }, uses: ['createdAt', 'status'], matches: (row) => shownAdvisoryStatus(world, sight, row) === 'DRAFT' },
   ];
   const advisorySearch = markerOf(pick(advisories)?.title);
   if (advisorySearch) advisoryFilters.push({ label: `search ${advisorySearch}`, variables: { filter: { search: advisorySearch } }, uses: ['createdAt', 'title'], matches: (row) => String(row.title).includes(advisorySearch) });

@@ -14,7 +14,7 @@ import { UnreachableDeclaration, UnreachableListing, UnreachableStatus } from '.
 import { DisclosureFeedback, DisclosureGrant, DisclosureGrantRecipient } from '../../src/disclosure/disclosure-grant.entity';
 import { ContactPoint, ContactPointKind, Product, Vendor } from '../../src/vendors/vendor.entity';
 import { buildCommitteeRows, COMMITTEE_WORLD_TABLES, committeePlanArbitrary, CommitteeTables, emptyCommitteeTables } from './committee';
-import { buildDisclosure, disclosurePlanArbitrary, DisclosureTables, emptyDisclosureTables } from './disclosure';
+import { buildDisclosure, buildScheduledGrants, disclosurePlanArbitrary, DisclosureTables, emptyDisclosureTables, scheduledGrantPlanArbitrary } from './disclosure';
 import { AdvisoryCreditRow, AdvisoryProductRow, AdvisoryRevisionRow, AdvisoryVendorStatusRow, buildPublication, buildScheduling, publicationPlanArbitrary, schedulingPlanArbitrary } from './publication';
 
 /**
@@ -321,6 +321,7 @@ export const extensionPlanArbitrary = fc.record({
   committee: committeePlanArbitrary,
   publication: publicationPlanArbitrary,
   scheduling: schedulingPlanArbitrary,
+  scheduledGrants: scheduledGrantPlanArbitrary,
 });
 export type ExtensionPlan = typeof extensionPlanArbitrary extends fc.Arbitrary<infer T> ? T : never;
 export type WorldPlan = (typeof worldPlanArbitrary extends fc.Arbitrary<infer T> ? T : never) & Partial<ExtensionPlan>;
@@ -469,6 +470,7 @@ export function buildWorld(plan: WorldPlan, epoch: Date = WORLD_EPOCH): Generate
   buildCommitteeRows(world, plan.committee, { id, marker, text, at, pick, organization, user });
   buildPublication(world, plan.publication ?? [], { id, text, at });
   buildScheduling(world, plan.scheduling ?? [], { id, text });
+  buildScheduledGrants(world, plan.scheduledGrants ?? [], { id, text });
 
   const principals: Principal[] = [
     { kind: 'anonymous' },

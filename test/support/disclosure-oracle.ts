@@ -80,9 +80,13 @@ export function expectedGrants(world: OracleWorld, viewer: OracleViewer, now: Da
   });
 }
 
-function fieldValue(advisory: OracleAdvisory, field: OracleField): unknown {
+/**
+ * A grantee never reads `publishedAt`, so it may not learn that a publication is scheduled: until the advisory is
+ * public its status reads DRAFT, scheduled or not.
+ */
+function fieldValue(advisory: OracleAdvisory, field: OracleField, now: Date): unknown {
   if (field === 'id') return advisory.id;
-  if (field === 'status') return advisory.status;
+  if (field === 'status') return isPublic(advisory, now) ? advisory.status : 'DRAFT';
   if (field === 'publishedAt') return advisory.publishedAt ? advisory.publishedAt.toISOString() : null;
   return advisory.text[field];
 }
@@ -105,6 +109,6 @@ export function expectedAdvisory(world: OracleWorld, viewer: OracleViewer, now: 
   const shown = isPublic(advisory, now) ? PUBLIC_FIELDS : grantedAdvisoryFields(world, viewer, now, advisoryId);
   if (shown === null) return null;
   const view = {} as Record<OracleField, unknown>;
-  for (const field of ORACLE_FIELDS) view[field] = shown.includes(field) ? fieldValue(advisory, field) : null;
+  for (const field of ORACLE_FIELDS) view[field] = shown.includes(field) ? fieldValue(advisory, field, now) : null;
   return view;
 }

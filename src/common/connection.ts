@@ -155,9 +155,20 @@ export async function paginate<T extends ObjectLiteral>(
   const loadedColumns = columns ? [...new Set([...columns, sort.property, 'id'])] : null;
   // The count runs beside the page (on its own pooled connection on MySQL).
   const totalCount = knownTotal ? knownTotal() : query instanceof PlainSelect ? countPlain(ctx, query) : query.clone().getCount();
-  const rows = query instanceof PlainSelect ? pagePlain(ctx, query, first, sort, after, split, loadedColumns) : pageOfQuery(ctx, target, query, alias, first, sort, after, split, loadedColumns);
+  const read: PageRead = { first, sort, after, split, columns: loadedColumns };
+  const rows = query instanceof PlainSelect ? pagePlain(ctx, query, read) : pageOfQuery(ctx, target, query, alias, read);
   const [loaded, count] = await Promise.all([rows, totalCount]);
   return connectionOf(loaded, count, first, sort, page);
+}
+
+/** What one page reads: `first + 1` rows (the extra one says whether there is a next page) after the cursor. */
+interface PageRead {
+  first: number;
+  sort: SortKey;
+  after: [unknown, string] | null;
+  split: RangeSplit | undefined;
+  /** Property names to load; null loads every column. */
+  columns: string[] | null;
 }
 
 async function pageOfQuery<T extends ObjectLiteral>(
@@ -165,11 +176,7 @@ async function pageOfQuery<T extends ObjectLiteral>(
   target: new () => T,
   query: SelectQueryBuilder<T>,
   alias: string,
-  first: number,
-  sort: SortKey,
-  after: [unknown, string] | null,
-  split: RangeSplit | undefined,
-  columns: string[] | null,
+  { first, sort, after, split, columns }: PageRead,
 ): Promise<T[]> {
   const column = `${alias}.${sort.property}`;
   if (after) {
@@ -195,15 +202,7 @@ async function countPlain(ctx: RequestContext, select: PlainSelect): Promise<num
 }
 
 /** The page of a PlainSelect: the same statement pageOfQuery has the query builder write, with the same split. */
-async function pagePlain<T extends ObjectLiteral>(
-  ctx: RequestContext,
-  select: PlainSelect<T>,
-  first: number,
-  sort: SortKey,
-  after: [unknown, string] | null,
-  split: RangeSplit | undefined,
-  columns: string[] | null,
-): Promise<T[]> {
+async function pagePlain<T extends ObjectLiteral>(ctx: RequestContext, select: PlainSelect<T>, { first, sort, after, split, columns }: PageRead): Promise<T[]> {
   const metadata = ctx.dataSource.getMetadata(select.target);
   if (metadata.name === 'Advisory') throw new Error('Advisories are listed through loadAccessible, which audits embargoed reads');
   const escape = (name: string) => ctx.dataSource.driver.escape(name);

@@ -6,7 +6,7 @@ import { seedDemoWorldIfEmpty } from './demo/demo-world';
 import { createLogger } from './http/logger';
 import { createServer } from './http/server';
 import { registerRoutes } from './http/routes';
-import { isWorkerProcess, runServerProcesses } from './http/workers';
+import { runServerProcesses } from './http/workers';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -37,7 +37,8 @@ async function main(): Promise<void> {
       else preparedDataSource = dataSource;
     },
     async serve() {
-      const dataSource = preparedDataSource ?? (await openDatabase(config, { migrate: !isWorkerProcess() }));
+      // A forked worker opens its own connections; the primary has migrated already.
+      const dataSource = preparedDataSource ?? (await openDatabase(config, { migrate: false }));
       const server = await createServer({ config, dataSource, logger, routes: registerRoutes });
       await new Promise<void>((resolve) => server.httpServer.listen(config.port, resolve));
       let stopping = false;

@@ -15,8 +15,6 @@ import { AdvisoryProduct, AdvisoryVendorStatus } from './advisory-publication.en
 import { SEARCH_TERM_TABLE, SEARCHED_TEXT_COLUMNS } from './search-index';
 import { PREFIX_TERM_MAX_LENGTH, SearchWord, searchWords } from './search-text';
 
-/** Text columns a public search looks in: all of them are published content of a released advisory. */
-const SEARCHED_TEXT = SEARCHED_TEXT_COLUMNS;
 /** The largest code point: a term range [term, term + TERM_RANGE_END) holds every term that starts with `term`. */
 const TERM_RANGE_END = '\u{10FFFF}';
 
@@ -67,7 +65,7 @@ function searchQuery(view: RequestContext, filter: AdvisorySearchFilter): Search
   const used = ['publishedAt', 'status'];
 
   const words = searchWords(filter.text);
-  if (words.length > 0) used.push(...SEARCHED_TEXT);
+  if (words.length > 0) used.push(...SEARCHED_TEXT_COLUMNS);
   const indexed = indexedTerms(query, words);
   words.forEach((word, index) => {
     if (!word.substring) return;
@@ -76,7 +74,7 @@ function searchQuery(view: RequestContext, filter: AdvisorySearchFilter): Search
     const parameter = `searchWord${index}`;
     query.andWhere(
       new Brackets((where) => {
-        for (const column of SEARCHED_TEXT) where.orWhere(`LOWER(a.${column}) LIKE :${parameter} ${LIKE_ESCAPE}`);
+        for (const column of SEARCHED_TEXT_COLUMNS) where.orWhere(`LOWER(a.${column}) LIKE :${parameter} ${LIKE_ESCAPE}`);
         where.orWhere(childMatches(view, query, AdvisoryProduct, 'sp', ['name', 'vendorName'], parameter));
         where.orWhere(childMatches(view, query, AdvisoryVendorStatus, 'sv', ['vendorName'], parameter));
       }),

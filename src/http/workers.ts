@@ -70,8 +70,3 @@ export async function runServerProcesses(options: ServerProcesses): Promise<void
   for (let index = 0; index < options.workers; index++) fork();
   options.log.info(`started ${options.workers} workers`);
 }
-
-/** True in a forked worker: it leaves the database's preparation to the primary. */
-export function isWorkerProcess(): boolean {
-  return cluster.isWorker;
-}

@@ -177,13 +177,13 @@ function addFieldRuleFlags<T extends ObjectLiteral>(ctx: RequestContext, query: 
  * would, except that each rule's conditions were evaluated by the database (the flags) instead of in memory,
  * because rules may depend on relations the row does not carry.
  */
-export function maskRow<T extends ObjectLiteral>(ctx: RequestContext, subjectType: string, columns: string[], entity: T, raw: Record<string, unknown>): T {
+export function maskRow<T extends ObjectLiteral>(ctx: RequestContext, subjectType: string, columns: string[], entity: T, raw: Record<string, unknown>, flagPrefix = ''): T {
   const rules = fieldRestrictedRules(ctx, subjectType);
   if (!rules) return entity;
   const permitted = new Set<string>();
   for (let index = rules.length - 1; index >= 0; index--) {
     const rule = rules[index];
-    const matches = !rule.conditions || Number(raw[`${RULE_FLAG_PREFIX}${index}`]) === 1;
+    const matches = !rule.conditions || Number(raw[`${flagPrefix}${RULE_FLAG_PREFIX}${index}`]) === 1;
     if (!matches) continue;
     for (const field of rule.fields ?? columns) {
       if (rule.inverted) permitted.delete(field);

@@ -3,7 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Roo
 import { Advisory } from '../advisories/advisory.entity';
 import { Access } from '../authorization/access';
 import { Connection, PageArgs } from '../common/connection';
-import { selectedFields, selectedNodeFields } from '../common/selected-fields';
+import { selectedFields, selectedFieldsUnder, selectedNodeFields } from '../common/selected-fields';
 import { ContactAttempt } from '../contact/contact-attempt.entity';
 import type { RequestContext } from '../context/request-context';
 import { Vendor } from '../vendors/vendor.entity';
@@ -41,7 +41,10 @@ export class CaseResolver {
 
   @FieldResolver(() => [CaseVendor], { description: 'Only the vendor rows the viewer may see.' })
   caseVendors(@Root() root: Case, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id', selectedFields(info)).load(root.id);
+    // The vendor of each row comes in the same statement, for CaseVendorResolver.vendor (one statement fewer).
+    const vendorFields = selectedFieldsUnder(info, 'vendor');
+    const join = vendorFields ? { foreignKey: 'vendorId' as const, target: Vendor, fields: vendorFields } : undefined;
+    return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id', selectedFields(info), join).load(root.id);
   }
 
   @FieldResolver(() => [ContactAttempt], { description: 'Only the attempts the viewer may see, oldest first.' })

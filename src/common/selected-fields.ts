@@ -17,6 +17,22 @@ export function selectedNodeFields(info: GraphQLResolveInfo): ReadonlySet<string
   return fieldsAt(info, ['edges', 'node'], nodeCache);
 }
 
+const underCache = new WeakMap<readonly FieldNode[], Map<string, ReadonlySet<string> | null>>();
+
+/**
+ * The fields selected on `name`, a field of the type being resolved (`caseVendors { vendor { … } }` asked on
+ * caseVendors), or null when `name` is not selected. Every selection of `name` counts, aliases included.
+ */
+export function selectedFieldsUnder(info: GraphQLResolveInfo, name: string): ReadonlySet<string> | null {
+  let byName = underCache.get(info.fieldNodes);
+  if (!byName) underCache.set(info.fieldNodes, (byName = new Map()));
+  if (!byName.has(name)) {
+    const found = fieldsAt(info, [name], new WeakMap());
+    byName.set(name, found.size === 0 ? null : found);
+  }
+  return byName.get(name)!;
+}
+
 function fieldsAt(info: GraphQLResolveInfo, path: string[], cache: WeakMap<readonly FieldNode[], ReadonlySet<string>>): ReadonlySet<string> {
   let names = cache.get(info.fieldNodes);
   if (!names) {

@@ -50,7 +50,27 @@ export interface Batch {
   lastPerKey?: boolean;
   /** Property names to load; null loads every column. */
   columns: string[] | null;
+  /** A to-one relation loaded in the same statement (see JoinedOne). */
+  join?: JoinedOne;
 }
+
+/**
+ * The row a foreign key of each batch row points to, read in the batch's own statement: a LEFT JOIN whose ON clause
+ * carries the joined type's read predicate, selecting the columns its `byId` loader would and masked the same way.
+ * So `found` receives, for every foreign key, exactly what `byId` would have answered (the row, or null where it
+ * does not exist or the viewer may not read it), one statement earlier.
+ */
+export interface JoinedOne {
+  /** The batch rows' property holding the joined row's id. */
+  foreignKey: string;
+  target: EntityTarget<ObjectLiteral>;
+  /** Property names to load (must include id); null loads every column. */
+  columns: string[] | null;
+  found(id: string, row: ObjectLiteral | null): void;
+}
+
+const JOINED = 'joined';
+const JOINED_PREFIX = 'joined_';
 
 /**
  * One DataLoader batch, as plain SQL built from the same policy translation as `accessibleQuery` and hydrated the way
@@ -86,9 +106,36 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
         `(${next}.${order} > ${row}.${order} OR (${next}.${order} = ${row}.${order} AND ${next}.${id} > ${row}.${id})) AND (${later.sql}))`,
     );
   }
-  let sql = `SELECT ${selection.sql} FROM ${escape(metadata.tableName)} ${row} WHERE ${where.join(' AND ')}`;
+  const join = batch.join && joinOf(ctx, metadata, batch.join, parameters);
+  let sql = `SELECT ${selection.sql}${join ? `, ${join.selection.sql}` : ''} FROM ${escape(metadata.tableName)} ${row}${join ? ` ${join.sql}` : ''} WHERE ${where.join(' AND ')}`;
   if (batch.orderBy && !batch.lastPerKey) sql += ` ORDER BY ${row}.${escape(columnOf(metadata, batch.orderBy).databaseName)} ASC, ${row}.${id} ASC`;
-  return runSelection<T>(ctx, selection, sql, parameters);
+  if (!batch.join) return runSelection<T>(ctx, selection, sql, parameters);
+  const raw = await runStatement(ctx, sql, parameters);
+  const rows = hydrateAll<T>(ctx, selection, raw);
+  const joined = join ? hydrateAll(ctx, join.selection, raw) : null;
+  const { foreignKey, found } = batch.join;
+  rows.forEach((each, index) => {
+    const key = each[foreignKey] as string | null;
+    if (key === null || key === undefined) return;
+    // As byId keys its rows: by the masked row's id.
+    const target = joined?.[index];
+    found(key, target && target.id === key ? target : null);
+  });
+  return rows;
+}
+
+/** The LEFT JOIN of a JoinedOne and what it selects, or null when the viewer may read no row of the joined type. */
+function joinOf(ctx: RequestContext, metadata: EntityMetadata, join: JoinedOne, parameters: Record<string, unknown>): { sql: string; selection: Selection } | null {
+  const joinedMetadata = ctx.dataSource.getMetadata(join.target);
+  if (joinedMetadata.name === 'Advisory' || joinedMetadata.name === 'Case') throw new Error(`${joinedMetadata.name} rows are not loaded by a join`);
+  if (join.columns && !join.columns.includes('id')) throw new Error('A joined row is loaded with its id');
+  const policy = policyCondition(ctx, join.target, JOINED);
+  if (!policy) return null;
+  const escape = (name: string) => ctx.dataSource.driver.escape(name);
+  const selection = selectionOf(ctx, joinedMetadata, JOINED, join.columns, JOINED_PREFIX);
+  Object.assign(parameters, policy.params, selection.params);
+  const on = `${escape(JOINED)}.${escape(columnOf(joinedMetadata, 'id').databaseName)} = ${escape('row')}.${escape(columnOf(metadata, join.foreignKey).databaseName)}`;
+  return { sql: `LEFT JOIN ${escape(joinedMetadata.tableName)} ${escape(JOINED)} ON ${on} AND (${policy.sql})`, selection };
 }
 
 export function columnOf(metadata: EntityMetadata, propertyName: string): ColumnMetadata {
@@ -105,39 +152,53 @@ export function columnOf(metadata: EntityMetadata, propertyName: string): Column
 export interface Selection extends SqlFragment {
   metadata: EntityMetadata;
   loaded: ColumnMetadata[];
+  /** The result column of each loaded column, in the same order. */
+  resultNames: string[];
+  /** Prepended to every result column name, so two selections can share a statement. */
+  prefix: string;
   flags: FieldRuleFlags | null;
   showsState: boolean;
 }
 
-export function selectionOf(ctx: RequestContext, metadata: EntityMetadata, alias: string, columns: readonly string[] | null): Selection {
+export function selectionOf(ctx: RequestContext, metadata: EntityMetadata, alias: string, columns: readonly string[] | null, prefix = ''): Selection {
   const escape = (name: string) => ctx.dataSource.driver.escape(name);
   const loaded = columns ? columns.map((name) => columnOf(metadata, name)) : metadata.columns;
-  const selects = loaded.map((each) => `${escape(alias)}.${escape(each.databaseName)} AS ${escape(`row_${each.databaseName}`)}`);
+  const resultNames = loaded.map((each) => `${prefix}row_${each.databaseName}`);
+  const selects = loaded.map((each, index) => `${escape(alias)}.${escape(each.databaseName)} AS ${escape(resultNames[index])}`);
   const params: Record<string, unknown> = {};
   const flags = fieldRuleFlags(ctx, metadata, alias);
   if (flags) {
-    for (const flag of flags.flags) selects.push(`${flag.sql} AS ${escape(flag.name)}`);
+    for (const flag of flags.flags) selects.push(`${flag.sql} AS ${escape(prefix + flag.name)}`);
     Object.assign(params, flags.params);
   }
   const shown = metadata.name === 'Case' ? shownStateSelection(ctx, alias) : null;
   if (shown) {
+    if (prefix) throw new Error('A case is selected without a prefix (its shown state has a fixed name)');
     selects.push(shown.sql);
     Object.assign(params, shown.params);
   }
-  return { sql: selects.join(', '), params, metadata, loaded, flags, showsState: Boolean(shown) };
+  return { sql: selects.join(', '), params, metadata, loaded, resultNames, prefix, flags, showsState: Boolean(shown) };
 }
 
 /** Runs a statement that selects `selection` and hydrates its rows the way TypeORM does, masked for the viewer. */
 export async function runSelection<T extends ObjectLiteral>(ctx: RequestContext, selection: Selection, sql: string, parameters: Record<string, unknown>): Promise<T[]> {
+  return hydrateAll<T>(ctx, selection, await runStatement(ctx, sql, parameters));
+}
+
+async function runStatement(ctx: RequestContext, sql: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+  const [statement, positional] = ctx.dataSource.driver.escapeQueryWithParameters(sql, parameters);
+  return (await managerOf(ctx).query(statement, positional)) as Record<string, unknown>[];
+}
+
+/** The entities of `selection` in result rows, hydrated as TypeORM does (the driver's own value conversion) and masked. */
+function hydrateAll<T extends ObjectLiteral>(ctx: RequestContext, selection: Selection, raw: Record<string, unknown>[]): T[] {
   const driver = ctx.dataSource.driver;
-  const { metadata, loaded, flags, showsState } = selection;
-  const [statement, positional] = driver.escapeQueryWithParameters(sql, parameters);
-  const raw = (await managerOf(ctx).query(statement, positional)) as Record<string, unknown>[];
+  const { metadata, loaded, resultNames, prefix, flags, showsState } = selection;
   const exposed = flags ? exposedColumns(metadata.target, metadata.columns.map((each) => each.propertyName)) : [];
   return raw.map((values) => {
     const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
-    for (const each of loaded) each.setEntityValue(entity, driver.prepareHydratedValue(values[`row_${each.databaseName}`], each));
-    const masked = flags ? maskRow(ctx, metadata.name, exposed, entity, values) : entity;
+    loaded.forEach((each, index) => each.setEntityValue(entity, driver.prepareHydratedValue(values[resultNames[index]], each)));
+    const masked = flags ? maskRow(ctx, metadata.name, exposed, entity, values, prefix) : entity;
     if (showsState) rememberShownState(masked, values);
     return masked;
   });

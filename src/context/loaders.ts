@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { EntityTarget, ObjectLiteral } from 'typeorm';
 import { accessibleQuery, loadAccessible } from '../authorization/accessible';
-import { Batch, loadBatch, projectedColumns } from './batch-query';
+import { Batch, JoinedOne, loadBatch, projectedColumns } from './batch-query';
 import type { RequestContext } from './request-context';
 
 /**
@@ -14,13 +14,24 @@ import type { RequestContext } from './request-context';
  */
 export interface Loaders {
   byId<T extends ObjectLiteral>(target: EntityTarget<T>, fields?: ReadonlySet<string>): DataLoader<string, T | null>;
-  /** Rows whose `column` equals the key, ordered by `orderBy` (ascending) then id. */
-  manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string, fields?: ReadonlySet<string>): DataLoader<string, T[]>;
+  /**
+   * Rows whose `column` equals the key, ordered by `orderBy` (ascending) then id. With `join`, the rows a foreign key
+   * of theirs points to are read in the same statement and handed to `byId(join.target, join.fields)`, which then
+   * answers them without a statement of its own (see JoinedOne).
+   */
+  manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string, fields?: ReadonlySet<string>, join?: JoinSpec<T>): DataLoader<string, T[]>;
   /**
    * The last row, by `orderBy` then id, among the rows the viewer may see whose `column` equals the key: the same
    * row as `manyBy(...).at(-1)`, without loading the others.
    */
   lastBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy: keyof T & string, fields?: ReadonlySet<string>): DataLoader<string, T | null>;
+}
+
+export interface JoinSpec<T> {
+  foreignKey: keyof T & string;
+  target: EntityTarget<ObjectLiteral>;
+  /** The fields the request selects on the joined type, as its field resolver will pass them to `byId`. */
+  fields: ReadonlySet<string>;
 }
 
 const signatures = new WeakMap<string[], string>();
@@ -45,6 +56,7 @@ export function createLoaders(ctx: RequestContext): Loaders {
   /** The rows of one batch: plain SQL for most types, the audited query-builder path for advisories. */
   async function rowsOf<T extends ObjectLiteral>(target: EntityTarget<T>, batch: Batch): Promise<T[]> {
     if (ctx.dataSource.getMetadata(target).name !== 'Advisory') return loadBatch(ctx, target, batch);
+    // An advisory batch takes no join: the joined rows are then loaded by their own loader.
     const query = accessibleQuery(ctx, target, 'row', 'read', { drivenByKeys: true });
     if (!query) return [];
     query.andWhere(`row.${batch.keyColumn} IN (:...loaderKeys)`, { loaderKeys: [...batch.keys] });
@@ -62,7 +74,17 @@ export function createLoaders(ctx: RequestContext): Loaders {
 
   const nameOf = (target: EntityTarget<ObjectLiteral>) => ctx.dataSource.getMetadata(target).name;
 
-  return {
+  function joinOf<T>(join: JoinSpec<T> | undefined): { batch: JoinedOne; signature: string } | undefined {
+    if (!join) return undefined;
+    const { columns, signature } = columnsFor(join.target, join.fields, ['id']);
+    const loader = loaders.byId(join.target, join.fields);
+    return {
+      batch: { foreignKey: join.foreignKey, target: join.target, columns, found: (id, row) => void loader.prime(id, row) },
+      signature: `${join.foreignKey}>${nameOf(join.target)}:${signature}`,
+    };
+  }
+
+  const loaders: Loaders = {
     byId<T extends ObjectLiteral>(target: EntityTarget<T>, fields?: ReadonlySet<string>) {
       const { columns, signature } = columnsFor(target, fields, ['id']);
       return memo(`id:${nameOf(target)}:${signature}`, () =>
@@ -73,11 +95,12 @@ export function createLoaders(ctx: RequestContext): Loaders {
         }),
       );
     },
-    manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string, fields?: ReadonlySet<string>) {
-      const { columns, signature } = columnsFor(target, fields, orderBy ? [column, orderBy] : [column]);
-      return memo(`many:${nameOf(target)}:${column}:${orderBy ?? ''}:${signature}`, () =>
+    manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string, fields?: ReadonlySet<string>, join?: JoinSpec<T>) {
+      const joined = joinOf(join);
+      const { columns, signature } = columnsFor(target, fields, [column, ...(orderBy ? [orderBy] : []), ...(join ? [join.foreignKey] : [])]);
+      return memo(`many:${nameOf(target)}:${column}:${orderBy ?? ''}:${signature}:${joined?.signature ?? ''}`, () =>
         new DataLoader<string, T[]>(async (keys) => {
-          const rows = await rowsOf(target, { keyColumn: column, keys, orderBy, columns });
+          const rows = await rowsOf(target, { keyColumn: column, keys, orderBy, columns, join: joined?.batch });
           const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
           for (const row of rows) grouped.get(row[column] as string)?.push(row);
           return keys.map((key) => grouped.get(key) ?? []);
@@ -95,4 +118,5 @@ export function createLoaders(ctx: RequestContext): Loaders {
       );
     },
   };
+  return loaders;
 }

@@ -192,6 +192,26 @@ async function datasetSize(url: string): Promise<number | null> {
   }
 }
 
+/**
+ * The database server's page cache against the dataset: at national scale MySQL is given most of the machine's memory
+ * for InnoDB's buffer pool, and a 1M-case dataset read through the distribution default (128 MB) measures the disk
+ * cache, not the queries. Printed with every run so the two sizes are compared under the same setting.
+ */
+async function databaseMemory(url: string): Promise<{ bufferPoolMb: number; datasetMb: number }> {
+  const { serverUrl, database } = splitDatabaseUrl(url);
+  const connection = await mysql.createConnection(serverUrl);
+  try {
+    const [[pool]] = await connection.query<mysql.RowDataPacket[]>('SELECT @@innodb_buffer_pool_size AS bytes');
+    const [[size]] = await connection.query<mysql.RowDataPacket[]>(
+      'SELECT COALESCE(SUM(data_length + index_length), 0) AS bytes FROM information_schema.tables WHERE table_schema = ?',
+      [database],
+    );
+    return { bufferPoolMb: Number(pool.bytes) / 2 ** 20, datasetMb: Number(size.bytes) / 2 ** 20 };
+  } finally {
+    await connection.end();
+  }
+}
+
 async function userIds(url: string): Promise<{ ids: Record<Role, string | undefined>; vendor: string }> {
   const connection = await mysql.createConnection(url);
   try {
@@ -445,6 +465,13 @@ async function main(): Promise<void> {
     log(`bench: reusing the ${existing}-case dataset in ${url}`);
   }
 
+  const memory = await databaseMemory(url);
+  log(`bench: InnoDB buffer pool ${memory.bufferPoolMb.toFixed(0)} MB, dataset ${memory.datasetMb.toFixed(0)} MB (data and indexes)`);
+  if (memory.datasetMb > memory.bufferPoolMb) {
+    log(`bench: warning: the dataset does not fit in the buffer pool; p99 then measures the disk cache. A production server gives the pool most of its memory ` +
+      `(SET GLOBAL innodb_buffer_pool_size = ...; see bench/README.md)`);
+  }
+
   const secret = randomBytes(32).toString('hex');
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn', WEB_CONCURRENCY: String(flags.workers) };
   const config = loadConfig(env);
@@ -520,7 +547,8 @@ async function main(): Promise<void> {
 
   log('');
   log(`renraku bench, ${started.toISOString()}: ${flags.cases} cases, ${flags.workers} worker process${flags.workers === 1 ? '' : 'es'} per server, ${flags.connections} connections, ${flags.duration} s per run, ` +
-    `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average at start ${loadavg()[0].toFixed(2)}, Node ${process.version}`);
+    `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average at start ${loadavg()[0].toFixed(2)}, Node ${process.version}, ` +
+    `InnoDB buffer pool ${memory.bufferPoolMb.toFixed(0)} MB for a ${memory.datasetMb.toFixed(0)} MB dataset`);
   printTable(results);
   if (authorization) {
     const ratio = authorization.vendor.requestsPerSecond / authorization.coordinator.requestsPerSecond;
@@ -536,7 +564,7 @@ async function main(): Promise<void> {
   }
 
   mkdirSync(RESULTS_DIRECTORY, { recursive: true });
-  const record = { date: started.toISOString(), cases: flags.cases, workers: flags.workers, connections: flags.connections, duration: flags.duration, cores: cpus().length, results, authorization, soak: soakResult };
+  const record = { date: started.toISOString(), cases: flags.cases, workers: flags.workers, connections: flags.connections, duration: flags.duration, cores: cpus().length, ...memory, results, authorization, soak: soakResult };
   const file = join(RESULTS_DIRECTORY, `${started.toISOString().replace(/[:.]/g, '-')}-${flags.cases}.json`);
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
   log(`\nbench: results written to ${file}`);

@@ -2,8 +2,10 @@ import { CaseVendorStatus } from '../../src/cases/case.entity';
 import { createHarness, Harness, Persona } from '../support/harness';
 import { createAdvisory, CVSS_V3, insertCoordinatingCase, publish, publishRevision, updateAdvisory } from './support/advisory-fixtures';
 
-// The full-text path of the public search (MySQL/MariaDB FULLTEXT, SQLite FTS5; src/advisories/search-text.ts):
-// prefix words, case and accents, words the index cannot answer, the user's punctuation, Japanese, and secrecy.
+// The public search through its index (advisory_search_term, src/advisories/search-index.ts and search-text.ts):
+// prefix words, case and accents, words the index cannot answer, the user's punctuation, Japanese, and secrecy. The
+// index replaced the MySQL/MariaDB FULLTEXT indexes and the SQLite FTS5 table of migration 1764230000000, which
+// migration 1764270000000 drops; the last tests take these migrations down and up again.
 
 const SEARCH = `query($filter: AdvisorySearchFilter, $first: Int) {
   searchAdvisories(filter: $filter, first: $first) { totalCount edges { node { id } } }
@@ -13,7 +15,7 @@ interface SearchPage {
   searchAdvisories: { totalCount: number; edges: { node: { id: string } }[] };
 }
 
-describe('public advisory search through the full-text index', () => {
+describe('public advisory search through its index', () => {
   let h: Harness;
   const ids = {} as Record<'router' | 'japanese' | 'operators' | 'draft' | 'scheduled' | 'revised', string>;
 
@@ -162,5 +164,100 @@ describe('public advisory search through the full-text index', () => {
     expect(await found('zenbarrow heap')).toEqual([ids.router]);
     expect(await found('stagedrevisionword')).toEqual([ids.revised]);
     expect(await found('draftonlyword', 'coordinatorStaff')).toEqual([]);
+  });
+
+  describe('migration DropAdvisoryFullText1764270000000', () => {
+    const lastName = async () => ((await h.db.dataSource.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`)) as { name: string }[])[0].name;
+
+    /**
+     * What is left of the full-text indexes of migration 1764230000000. MySQL/MariaDB: the FULLTEXT indexes, and the
+     * tables with InnoDB's hidden FTS_DOC_ID column or its FTS auxiliary tables (MariaDB's INNODB_SYS_* names; MySQL 8
+     * calls them INNODB_TABLES and INNODB_COLUMNS). SQLite: the tables (the FTS5 table's shadow tables included),
+     * their index and the triggers.
+     */
+    async function fullTextObjects(): Promise<string[]> {
+      const dataSource = h.db.dataSource;
+      if (h.db.kind === 'sqlite') {
+        const rows = (await dataSource.query(`SELECT type, name FROM sqlite_master`)) as { type: string; name: string }[];
+        return rows
+          .filter(({ name }) => (name.startsWith('advisory_search') && !name.startsWith('advisory_search_term')) || name === 'UQ_advisory_search_advisoryId')
+          .map(({ type, name }) => `${type} ${name}`)
+          .sort();
+      }
+      const indexes = (await dataSource.query(
+        `SELECT DISTINCT TABLE_NAME AS tableName, INDEX_NAME AS indexName FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_TYPE = 'FULLTEXT'`,
+      )) as { tableName: string; indexName: string }[];
+      const [{ database }] = (await dataSource.query(`SELECT DATABASE() AS \`database\``)) as { database: string }[];
+      const innodb = /mariadb/i.test(((await dataSource.query(`SELECT VERSION() AS version`)) as { version: string }[])[0].version)
+        ? { tables: 'INNODB_SYS_TABLES', columns: 'INNODB_SYS_COLUMNS' }
+        : { tables: 'INNODB_TABLES', columns: 'INNODB_COLUMNS' };
+      const hidden = (await dataSource.query(
+        `SELECT t.NAME AS name FROM information_schema.${innodb.columns} c JOIN information_schema.${innodb.tables} t ON t.TABLE_ID = c.TABLE_ID
+         WHERE t.NAME LIKE ? AND c.NAME = 'FTS_DOC_ID'`,
+        [`${database}/%`],
+      )) as { name: string }[];
+      const auxiliary = (await dataSource.query(`SELECT NAME AS name FROM information_schema.${innodb.tables} WHERE NAME LIKE ?`, [`${database}/FTS\\_%`])) as { name: string }[];
+      return [
+        ...indexes.map((row) => `FULLTEXT ${row.tableName}.${row.indexName}`),
+        ...hidden.map((row) => `FTS_DOC_ID ${row.name.slice(database.length + 1)}`),
+        ...(auxiliary.length > 0 ? [`${auxiliary.length} FTS auxiliary tables`] : []),
+      ].sort();
+    }
+
+    /** The advisories whose text has `word`, read from the old full-text index itself. */
+    async function fullTextMatches(word: string): Promise<string[]> {
+      const rows = (await (h.db.kind === 'sqlite'
+        ? h.db.dataSource.query(
+            `SELECT s."advisoryId" AS id FROM "advisory_search_fts" f JOIN "advisory_search" s ON s."id" = f.rowid WHERE "advisory_search_fts" MATCH ?`,
+            [word],
+          )
+        : h.db.dataSource.query(
+            `SELECT id FROM advisory
+             WHERE MATCH(identifier, title, overview, affectedProducts, impact, solution, workarounds, vendorStatements, coordinatorVerification) AGAINST (? IN BOOLEAN MODE)`,
+            [word],
+          ))) as { id: string }[];
+      return rows.map((row) => row.id).sort();
+    }
+
+    it('leaves nothing of the old full-text indexes after every migration', async () => {
+      expect(await lastName()).toBe('DropAdvisoryFullText1764270000000');
+      expect(await fullTextObjects()).toEqual([]);
+    });
+
+    it('brings them back complete one step down, and drops them again one step up', async () => {
+      const dataSource = h.db.dataSource;
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await lastName()).toBe('AdvisorySearchTerms1764260000000');
+      const restored = await fullTextObjects();
+      expect(restored).toEqual(
+        h.db.kind === 'sqlite'
+          ? expect.arrayContaining(['table advisory_search', 'table advisory_search_fts', 'index UQ_advisory_search_advisoryId', 'trigger advisory_search_advisory_update'])
+          : expect.arrayContaining(['FULLTEXT advisory.FT_advisory_text', 'FULLTEXT advisory_product.FT_advisory_product_names', 'FTS_DOC_ID advisory']),
+      );
+      if (h.db.kind === 'sqlite') expect(restored.filter((object) => object.startsWith('trigger '))).toHaveLength(12);
+      else expect(restored.filter((object) => object.startsWith('FULLTEXT '))).toHaveLength(3);
+      // Built again from the rows already there, as migration 1764230000000 built them: on SQLite the text of
+      // PUBLISHED advisories only, on MySQL/MariaDB every row's (the old search joined back to "published and due").
+      expect(await fullTextMatches('heap')).toEqual([ids.router]);
+      expect(await fullTextMatches('draftonlyword')).toEqual(h.db.kind === 'sqlite' ? [] : [ids.draft]);
+
+      // Written while the old indexes exist: after they are dropped and built again, they must still hold it (an
+      // index built again over InnoDB's leftover FTS_DOC_ID and auxiliary tables would miss it).
+      const meanwhileCase = await insertCoordinatingCase(h, { title: 'Wombatrelle relay flaw', vendors: [[h.world.vendors.globex, CaseVendorStatus.AFFECTED]] });
+      const meanwhile = (await publish(h, (await createAdvisory(h, meanwhileCase, { overview: 'Wombatrelle overview.', cvssV3Vector: CVSS_V3, cweId: 'CWE-20' })).id)).id;
+      expect(await fullTextMatches('wombatrelle')).toEqual([meanwhile]);
+
+      await dataSource.runMigrations({ transaction: 'each' });
+      expect(await lastName()).toBe('DropAdvisoryFullText1764270000000');
+      expect(await fullTextObjects()).toEqual([]);
+      expect(await found('wombatrelle')).toEqual([meanwhile]);
+      expect(await found('zenbarrow heap')).toEqual([ids.router]);
+
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await fullTextMatches('wombatrelle')).toEqual([meanwhile]);
+      expect(await fullTextMatches('heap')).toEqual([ids.router]);
+      await dataSource.runMigrations({ transaction: 'each' });
+      expect(await fullTextObjects()).toEqual([]);
+    });
   });
 });

@@ -233,10 +233,22 @@ async function pagePlain<T extends ObjectLiteral>(ctx: RequestContext, select: P
   return runSelection<T>(ctx, selection, sql, { ...params, ...selection.params });
 }
 
+/** An edge whose cursor is encoded only when read: lists rarely ask for the cursor of every edge. */
+class LazyCursorEdge<T extends ObjectLiteral> {
+  constructor(
+    readonly node: T,
+    private readonly sort: SortKey,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor((this.node as Record<string, unknown>)[this.sort.property], this.node.id as string);
+  }
+}
+
 function connectionOf<T extends ObjectLiteral>(rows: T[], count: number, first: number, sort: SortKey, page: PageArgs): ConnectionShape<T> {
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);
-  const edges = nodes.map((node) => ({ node, cursor: encodeCursor((node as Record<string, unknown>)[sort.property], node.id as string) }));
+  const edges = nodes.map((node) => new LazyCursorEdge(node, sort));
   return {
     edges,
     totalCount: count,

@@ -229,7 +229,11 @@ async function pagePlain<T extends ObjectLiteral>(ctx: RequestContext, select: P
     extra.push(`${id} IN (SELECT ${escape('id')} FROM (${branches.join(' UNION ALL ')}) ${escape('range_keys')})`);
   }
   const selection = selectionOf(ctx, metadata, select.alias, columns);
-  const sql = `SELECT ${selection.sql} FROM ${table} WHERE ${select.whereSql(extra)} ${order} LIMIT ${first + 1}`;
+  // The page's ids first (the viewer's predicate, filters, cursor, order and limit), then its columns by those ids:
+  // the per-row field-rule flags and shown state, which may be subqueries, are then computed for the page alone, not
+  // for every row the predicate admits before the sort (a vendor's every case).
+  const pageIds = `SELECT ${id} AS ${escape('id')} FROM ${table} WHERE ${select.whereSql(extra)} ${order} LIMIT ${first + 1}`;
+  const sql = `SELECT ${selection.sql} FROM (${pageIds}) ${escape('page_ids')} INNER JOIN ${table} ON ${id} = ${escape('page_ids')}.${escape('id')} ${order}`;
   return runSelection<T>(ctx, selection, sql, { ...params, ...selection.params });
 }
 

@@ -8,6 +8,7 @@ import { rememberShownStatus, selectShownStatus } from '../advisories/shown-stat
 import { rememberShownState, selectShownState } from '../cases/shown-state';
 import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
+import { sharedTranslation } from './shared-translations';
 import { sameCondition, SqlConditionTranslator, SqlFragment, withoutRedundantDisjuncts } from './sql-condition';
 
 const RULE_FLAG_PREFIX = 'casl_rule_';
@@ -29,12 +30,12 @@ export function policyCondition(ctx: RequestContext, target: EntityTarget<Object
   if (!translations) translationsByAbility.set(ctx.ability, (translations = new Map()));
   const key = `${action}\u0000${metadata.name}\u0000${alias}`;
   if (translations.has(key)) return translations.get(key)!;
-  const ast = rulesToAST(ctx.ability, action, metadata.name);
-  let translated: (SqlFragment & { condition: Condition }) | null = null;
-  if (ast) {
+  const translated = sharedTranslation(ctx, action, metadata.name, `rows\u0000${alias}`, () => {
+    const ast = rulesToAST(ctx.ability, action, metadata.name);
+    if (!ast) return null;
     const translator = new SqlConditionTranslator(ctx.dataSource);
-    translated = { sql: translator.translateRowFilter(ast, metadata, alias), params: translator.params, condition: ast };
-  }
+    return { sql: translator.translateRowFilter(ast, metadata, alias), params: translator.params, condition: ast };
+  });
   translations.set(key, translated);
   return translated;
 }
@@ -150,17 +151,19 @@ export function fieldRuleFlags(ctx: RequestContext, metadata: EntityMetadata, al
   if (!cached) flagsByAbility.set(ctx.ability, (cached = new Map()));
   const key = `${metadata.name}\u0000${alias}`;
   if (cached.has(key)) return cached.get(key)!;
-  const rules = fieldRestrictedRules(ctx, metadata.name);
-  let result: FieldRuleFlags | null = null;
-  if (rules) {
-    result = { flags: [], params: {} };
+  // Flags are named by the rule's position among possibleRulesFor('read'), which the shared key covers.
+  const result = sharedTranslation(ctx, 'read', metadata.name, `flags\u0000${alias}`, () => {
+    const rules = fieldRestrictedRules(ctx, metadata.name);
+    if (!rules) return null;
+    const flags: FieldRuleFlags = { flags: [], params: {} };
     rules.forEach((rule, index) => {
       if (!rule.conditions) return;
       const translator = new SqlConditionTranslator(ctx.dataSource);
-      result!.flags.push({ sql: `CASE WHEN ${translator.translate(rule.ast!, metadata, alias)} THEN 1 ELSE 0 END`, name: `${RULE_FLAG_PREFIX}${index}` });
-      Object.assign(result!.params, translator.params);
+      flags.flags.push({ sql: `CASE WHEN ${translator.translate(rule.ast!, metadata, alias)} THEN 1 ELSE 0 END`, name: `${RULE_FLAG_PREFIX}${index}` });
+      Object.assign(flags.params, translator.params);
     });
-  }
+    return flags;
+  });
   cached.set(key, result);
   return result;
 }
@@ -289,9 +292,11 @@ export function readableFieldSql(ctx: RequestContext, target: EntityTarget<Objec
   const key = `${metadata.name}\u0000${alias}\u0000${field}`;
   let fragment = cached.get(key);
   if (!fragment) {
-    const ast = readableFieldCondition(ctx, metadata.name, field);
-    const translator = new SqlConditionTranslator(ctx.dataSource);
-    fragment = ast ? { sql: translator.translate(ast, metadata, alias), params: translator.params } : { sql: '1 = 0', params: {} };
+    fragment = sharedTranslation(ctx, 'read', metadata.name, `field\u0000${alias}\u0000${field}`, () => {
+      const ast = readableFieldCondition(ctx, metadata.name, field);
+      const translator = new SqlConditionTranslator(ctx.dataSource);
+      return ast ? { sql: translator.translate(ast, metadata, alias), params: translator.params } : { sql: '1 = 0', params: {} };
+    });
     cached.set(key, fragment);
   }
   return fragment;

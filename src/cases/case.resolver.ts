@@ -41,20 +41,24 @@ export class CaseResolver {
 
   @FieldResolver(() => [CaseVendor], { description: 'Only the vendor rows the viewer may see.' })
   caseVendors(@Root() root: Case, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    // The vendor of each row comes in the same statement, for CaseVendorResolver.vendor (one statement fewer).
-    const vendorFields = selectedFieldsUnder(info, 'vendor');
-    const join = vendorFields ? { foreignKey: 'vendorId' as const, target: Vendor, fields: vendorFields } : undefined;
-    return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id', selectedFields(info), join).load(root.id);
+    return ctx.loaders
+      .forField(info, () => {
+        // The vendor of each row comes in the same statement, for CaseVendorResolver.vendor (one statement fewer).
+        const vendorFields = selectedFieldsUnder(info, 'vendor');
+        const join = vendorFields ? { foreignKey: 'vendorId' as const, target: Vendor, fields: vendorFields } : undefined;
+        return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id', selectedFields(info), join);
+      })
+      .load(root.id);
   }
 
   @FieldResolver(() => [ContactAttempt], { description: 'Only the attempts the viewer may see, oldest first.' })
   contactAttempts(@Root() root: Case, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(info)).load(root.id);
+    return ctx.loaders.forField(info, () => ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(info))).load(root.id);
   }
 
   @FieldResolver(() => ContactAttempt, { nullable: true, description: 'The latest attempt the viewer may see (dashboards).' })
   lastContactAttempt(@Root() root: Case, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.lastBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(info)).load(root.id);
+    return ctx.loaders.forField(info, () => ctx.loaders.lastBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(info))).load(root.id);
   }
 
   @FieldResolver(() => [CaseTransition])
@@ -109,7 +113,7 @@ export class CaseResolver {
 export class CaseVendorResolver {
   @FieldResolver(() => Vendor, { nullable: true })
   vendor(@Root() root: CaseVendor, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.byId(Vendor, selectedFields(info)).load(root.vendorId);
+    return ctx.loaders.forField(info, () => ctx.loaders.byId(Vendor, selectedFields(info))).load(root.vendorId);
   }
 
   @FieldResolver(() => Case, { nullable: true })
@@ -119,6 +123,6 @@ export class CaseVendorResolver {
 
   @FieldResolver(() => [ContactAttempt])
   contactAttempts(@Root() root: CaseVendor, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.manyBy(ContactAttempt, 'caseVendorId', 'attemptedAt', selectedFields(info)).load(root.id);
+    return ctx.loaders.forField(info, () => ctx.loaders.manyBy(ContactAttempt, 'caseVendorId', 'attemptedAt', selectedFields(info))).load(root.id);
   }
 }

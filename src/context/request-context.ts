@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppAbility, buildAbility } from '../../policies';
 import { serializeWrites } from '../common/sqlite-serial';
 import { AppConfig } from '../config/config';
-import { createLoaders, Loaders } from './loaders';
+import { createLoaders, FieldLoaders, Loaders } from './loaders';
 import { Viewer } from './viewer';
 
 /** Everything a request carries, built once per request and passed first to every service. */
@@ -17,7 +17,7 @@ export interface RequestContext {
   dataSource: DataSource;
   /** Set inside a transaction; queries then run on it. */
   manager?: EntityManager;
-  loaders: Loaders;
+  loaders: Loaders & FieldLoaders;
   logger: Logger;
   clientAddress: string;
 }

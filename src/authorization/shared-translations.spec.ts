@@ -1,0 +1,70 @@
+import { newBuilder } from '../../policies/ability';
+import type { RequestContext } from '../context/request-context';
+import { sharedTranslation } from './shared-translations';
+
+const dataSource = {};
+
+function contextWith(define: (can: ReturnType<typeof newBuilder>['can'], cannot: ReturnType<typeof newBuilder>['cannot']) => void): RequestContext {
+  const { can, cannot, build } = newBuilder();
+  define(can, cannot);
+  return { ability: build(), dataSource } as unknown as RequestContext;
+}
+
+/** How many times `translate` runs for these contexts, in order. */
+function translations(...contexts: RequestContext[]): number {
+  let made = 0;
+  for (const ctx of contexts) sharedTranslation(ctx, 'read', 'Case', `spec-${expect.getState().currentTestName}`, () => ++made);
+  return made;
+}
+
+describe('sharedTranslation', () => {
+  it('translates the same rules once, whoever holds them', () => {
+    const rules = (can: ReturnType<typeof newBuilder>['can']) => can('read', 'Case', { finderUserId: 'u1' });
+    expect(translations(contextWith(rules), contextWith(rules), contextWith(rules))).toBe(1);
+  });
+
+  it('translates again when a value, a field list, an inversion or the order differs', () => {
+    expect(translations(contextWith((can) => can('read', 'Case', { finderUserId: 'u1' })), contextWith((can) => can('read', 'Case', { finderUserId: 'u2' })))).toBe(2);
+    expect(translations(contextWith((can) => can('read', 'Case', ['title'], { id: 'a' })), contextWith((can) => can('read', 'Case', ['state'], { id: 'a' })))).toBe(2);
+    const ordered = (first: string, second: string) => contextWith((can) => {
+      can('read', 'Case', { id: first });
+      can('read', 'Case', ['title'], { id: second });
+    });
+    expect(translations(ordered('a', 'b'), ordered('b', 'a'))).toBe(2);
+    const inverted = (invert: boolean) => contextWith((can, cannot) => {
+      can('read', 'Case');
+      (invert ? cannot : can)('read', 'Case', { id: 'a' });
+    });
+    expect(translations(inverted(false), inverted(true))).toBe(2);
+  });
+
+  it('keeps apart values that JSON would merge', () => {
+    const at = new Date('2026-11-27T00:00:00.000Z');
+    expect(translations(contextWith((can) => can('read', 'Case', { receivedAt: { $lte: at } })), contextWith((can) => can('read', 'Case', { receivedAt: { $lte: at.toISOString() } })))).toBe(2);
+    expect(translations(contextWith((can) => can('read', 'Case', { finderUserId: undefined })), contextWith((can) => can('read', 'Case', {})))).toBe(2);
+    expect(translations(contextWith((can) => can('read', 'Case', { cvssScore: NaN })), contextWith((can) => can('read', 'Case', { cvssScore: null })))).toBe(2);
+  });
+
+  it('does not share rules holding values it cannot key (a RegExp, a class instance)', () => {
+    const regex = () => contextWith((can) => can('read', 'Case', { title: { $regex: /a/ } }));
+    expect(translations(regex(), regex())).toBe(2);
+    class Id {
+      constructor(readonly value: string) {}
+    }
+    const instance = () => contextWith((can) => can('read', 'Case', { finderUserId: new Id('u1') as unknown as string }));
+    expect(translations(instance(), instance())).toBe(2);
+  });
+
+  it('keeps translations of different data sources, purposes and subjects apart', () => {
+    const rules = (can: ReturnType<typeof newBuilder>['can']) => can('read', 'all');
+    const one = contextWith(rules);
+    const other = { ...contextWith(rules), dataSource: {} } as RequestContext;
+    let made = 0;
+    sharedTranslation(one, 'read', 'Case', 'spec-sources', () => ++made);
+    sharedTranslation(other, 'read', 'Case', 'spec-sources', () => ++made);
+    sharedTranslation(one, 'read', 'Case', 'spec-sources-2', () => ++made);
+    sharedTranslation(one, 'read', 'Vendor', 'spec-sources', () => ++made);
+    sharedTranslation(one, 'read', 'Case', 'spec-sources', () => ++made);
+    expect(made).toBe(4);
+  });
+});

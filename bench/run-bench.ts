@@ -197,16 +197,16 @@ async function datasetSize(url: string): Promise<number | null> {
  * for InnoDB's buffer pool, and a 1M-case dataset read through the distribution default (128 MB) measures the disk
  * cache, not the queries. Printed with every run so the two sizes are compared under the same setting.
  */
-async function databaseMemory(url: string): Promise<{ bufferPoolMb: number; datasetMb: number }> {
+async function databaseMemory(url: string): Promise<{ bufferPoolMb: number; datasetMb: number; adaptiveHashIndex: boolean }> {
   const { serverUrl, database } = splitDatabaseUrl(url);
   const connection = await mysql.createConnection(serverUrl);
   try {
-    const [[pool]] = await connection.query<mysql.RowDataPacket[]>('SELECT @@innodb_buffer_pool_size AS bytes');
+    const [[pool]] = await connection.query<mysql.RowDataPacket[]>('SELECT @@innodb_buffer_pool_size AS bytes, @@innodb_adaptive_hash_index AS hashIndex');
     const [[size]] = await connection.query<mysql.RowDataPacket[]>(
       'SELECT COALESCE(SUM(data_length + index_length), 0) AS bytes FROM information_schema.tables WHERE table_schema = ?',
       [database],
     );
-    return { bufferPoolMb: Number(pool.bytes) / 2 ** 20, datasetMb: Number(size.bytes) / 2 ** 20 };
+    return { bufferPoolMb: Number(pool.bytes) / 2 ** 20, datasetMb: Number(size.bytes) / 2 ** 20, adaptiveHashIndex: Number(pool.hashIndex) === 1 };
   } finally {
     await connection.end();
   }
@@ -466,7 +466,7 @@ async function main(): Promise<void> {
   }
 
   const memory = await databaseMemory(url);
-  log(`bench: InnoDB buffer pool ${memory.bufferPoolMb.toFixed(0)} MB, dataset ${memory.datasetMb.toFixed(0)} MB (data and indexes)`);
+  log(`bench: InnoDB buffer pool ${memory.bufferPoolMb.toFixed(0)} MB, dataset ${memory.datasetMb.toFixed(0)} MB (data and indexes), adaptive hash index ${memory.adaptiveHashIndex ? 'on' : 'off'}`);
   if (memory.datasetMb > memory.bufferPoolMb) {
     log(`bench: warning: the dataset does not fit in the buffer pool; p99 then measures the disk cache. A production server gives the pool most of its memory ` +
       `(SET GLOBAL innodb_buffer_pool_size = ...; see bench/README.md)`);
@@ -548,7 +548,7 @@ async function main(): Promise<void> {
   log('');
   log(`renraku bench, ${started.toISOString()}: ${flags.cases} cases, ${flags.workers} worker process${flags.workers === 1 ? '' : 'es'} per server, ${flags.connections} connections, ${flags.duration} s per run, ` +
     `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average at start ${loadavg()[0].toFixed(2)}, Node ${process.version}, ` +
-    `InnoDB buffer pool ${memory.bufferPoolMb.toFixed(0)} MB for a ${memory.datasetMb.toFixed(0)} MB dataset`);
+    `InnoDB buffer pool ${memory.bufferPoolMb.toFixed(0)} MB for a ${memory.datasetMb.toFixed(0)} MB dataset, adaptive hash index ${memory.adaptiveHashIndex ? 'on' : 'off'}`);
   printTable(results);
   if (authorization) {
     const ratio = authorization.vendor.requestsPerSecond / authorization.coordinator.requestsPerSecond;

@@ -208,8 +208,11 @@ async function publicSearch(url: URL, first: number) {
   let paging: Promise<[Row[], unknown]>;
   if (leader) {
     const lead = {
-      sql: `SELECT t.advisoryId FROM advisory_search_term t WHERE t.term = ? AND t.publishedAt <= ?
-        AND (SELECT 1 FROM advisory a WHERE a.id = t.advisoryId AND a.publishedAt = t.publishedAt AND ${where.sql}) = 1`,
+      // The API's join (src/advisories/advisory-search.service.ts, leaderRows): index rows first, each advisory
+      // through (status, publishedAt, id).
+      sql: `SELECT t.advisoryId FROM advisory_search_term t STRAIGHT_JOIN advisory a FORCE INDEX (IDX_advisory_status_publishedAt)
+        ON a.status = 'PUBLISHED' AND a.publishedAt = t.publishedAt AND a.id = t.advisoryId
+        WHERE t.term = ? AND t.publishedAt <= ? AND ${where.sql}`,
       params: [leader.slice(0, PREFIX_TERM_MAX_LENGTH).join(''), now, ...where.params],
     };
     counting = pool.query<Row[]>(`SELECT COUNT(*) AS total FROM (${lead.sql} LIMIT ${cap + 1}) matching`, lead.params);

@@ -6,6 +6,7 @@ import { buildAbility } from '../../policies';
 import { accessibleQuery, accessibleSubquerySql, managerOf, restrictToReadableFields } from '../authorization/accessible';
 import { sameCondition } from '../authorization/sql-condition';
 import { ConnectionShape, decodeCursor, MAX_PAGE_SIZE, PageArgs, paginate, SortKey } from '../common/connection';
+import { projectedColumns } from '../context/batch-query';
 import { createLoaders } from '../context/loaders';
 import type { RequestContext } from '../context/request-context';
 import { ANONYMOUS } from '../context/viewer';
@@ -288,8 +289,15 @@ async function countUpTo(view: RequestContext, rows: SelectQueryBuilder<Advisory
  * terms, and neither sorts: the cost is a page (or the cap) of matches plus the rows the other conditions reject,
  * whatever the number of advisories holding the word. Without one: the advisories themselves, newest first.
  */
-export async function searchAdvisories(ctx: RequestContext, filter: AdvisorySearchFilter, page: PageArgs): Promise<SearchConnectionShape<Advisory>> {
+export async function searchAdvisories(
+  ctx: RequestContext,
+  filter: AdvisorySearchFilter,
+  page: PageArgs,
+  /** The GraphQL fields selected on the nodes, so only their columns are read (the public view is never audited). */
+  fields?: ReadonlySet<string>,
+): Promise<SearchConnectionShape<Advisory>> {
   const view = publicViewOf(ctx);
+  const columns = projectedColumns(view.dataSource.getMetadata(Advisory), fields, []);
   const cap = ctx.config.searchTotalCountCap;
   const sort: SortKey = { property: 'publishedAt', direction: 'DESC', isDate: true };
   const search = searchQuery(view, filter);
@@ -323,9 +331,19 @@ export async function searchAdvisories(ctx: RequestContext, filter: AdvisorySear
     );
   }
   let total = 0;
-  const connection = await paginate(view, Advisory, paged, 'a', page, sort, undefined, async () => {
-    total = await counted;
-    return Math.min(total, cap);
-  });
+  const connection = await paginate(
+    view,
+    Advisory,
+    paged,
+    'a',
+    page,
+    sort,
+    undefined,
+    async () => {
+      total = await counted;
+      return Math.min(total, cap);
+    },
+    columns,
+  );
   return { ...connection, totalCountIsLowerBound: total > cap };
 }

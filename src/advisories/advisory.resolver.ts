@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { selectedNodeFields } from '../common/selected-fields';
 import { Access } from '../authorization/access';
 import { Case } from '../cases/case.entity';
 import { Connection, PageArgs } from '../common/connection';
@@ -51,14 +53,19 @@ export class AdvisoryResolver {
       'Public search of released advisories, newest publication first. Answers everyone alike, signed in or not, and ' +
       'matches only published content: edits staged for the next revision are never searched.',
   })
-  searchAdvisories(@Ctx() ctx: RequestContext, @Args() page: PageArgs, @Arg('filter', () => AdvisorySearchFilter, { nullable: true }) filter?: AdvisorySearchFilter) {
-    return searchAdvisories(ctx, filter ?? {}, page);
+  searchAdvisories(
+    @Ctx() ctx: RequestContext,
+    @Args() page: PageArgs,
+    @Arg('filter', () => AdvisorySearchFilter, { nullable: true }) filter?: AdvisorySearchFilter,
+    @Info() info?: GraphQLResolveInfo,
+  ) {
+    return searchAdvisories(ctx, filter ?? {}, page, info && selectedNodeFields(info));
   }
 
   @Access('PUBLIC')
   @Query(() => AdvisorySearchConnection, { description: 'Released advisories published without the vendor (the unable-to-coordinate list), newest first.' })
-  unableToCoordinateAdvisories(@Ctx() ctx: RequestContext, @Args() page: PageArgs) {
-    return searchAdvisories(ctx, { unableToCoordinate: true }, page);
+  unableToCoordinateAdvisories(@Ctx() ctx: RequestContext, @Args() page: PageArgs, @Info() info?: GraphQLResolveInfo) {
+    return searchAdvisories(ctx, { unableToCoordinate: true }, page, info && selectedNodeFields(info));
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'Computed from cvssV3Vector.' })

@@ -11,6 +11,9 @@ import type { RequestContext } from './request-context';
  * to one of these types that reads another column must list it here.
  */
 const COLUMNS_FIELD_RESOLVERS_READ: Record<string, readonly string[]> = {
+  // The public search's pages only (src/advisories/advisory-search.service.ts): the shown status and the embargo test
+  // read status and publishedAt; the scores, the case and the lists read the rest. Audited reads load every column.
+  Advisory: ['id', 'caseId', 'status', 'publishedAt', 'cvssV3Vector', 'cvssV4Vector'],
   Case: ['id'],
   CaseVendor: ['id', 'caseId', 'vendorId'],
   ContactAttempt: ['id', 'caseId', 'caseVendorId'],

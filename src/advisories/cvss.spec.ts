@@ -23,6 +23,15 @@ describe('CVSS and CWE checks', () => {
     expect(cvssV4Score(V4_CRITICAL)).toBe(9.3);
   });
 
+  it('gives a remembered score again, and refuses an invalid vector every time it is asked', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(cvssV3BaseScore(V3_CRITICAL)).toBe(9.8);
+      expect(cvssV4Score(V4_CRITICAL)).toBe(9.3);
+      expect(fieldOf(() => cvssV3BaseScore('CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', 'vector'))).toBe('vector');
+      expect(fieldOf(() => cvssV4Score('CVSS:4.0/AV:N', 'other'))).toBe('other');
+    }
+  });
+
   it.each([
     ['a v3.0 vector', 'CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'],
     ['a missing metric', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H'],

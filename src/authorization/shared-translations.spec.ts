@@ -39,10 +39,16 @@ describe('sharedTranslation', () => {
   });
 
   it('keeps apart values that JSON would merge', () => {
-    const at = new Date('2026-11-27T00:00:00.000Z');
-    expect(translations(contextWith((can) => can('read', 'Case', { receivedAt: { $lte: at } })), contextWith((can) => can('read', 'Case', { receivedAt: { $lte: at.toISOString() } })))).toBe(2);
+    expect(translations(contextWith((can) => can('read', 'Case', { finderUserId: 'u1', receivedAt: { $lte: 'x' } })), contextWith((can) => can('read', 'Case', { finderUserId: 'u1', receivedAt: { $lte: 'x' } })))).toBe(1);
     expect(translations(contextWith((can) => can('read', 'Case', { finderUserId: undefined })), contextWith((can) => can('read', 'Case', {})))).toBe(2);
     expect(translations(contextWith((can) => can('read', 'Case', { cvssScore: NaN })), contextWith((can) => can('read', 'Case', { cvssScore: null })))).toBe(2);
+  });
+
+  it('does not share rules holding a Date (the request clock, new on every request)', () => {
+    const at = new Date('2026-11-27T00:00:00.000Z');
+    const dated = () => contextWith((can) => can('read', 'Case', { receivedAt: { $lte: at } }));
+    expect(translations(dated(), dated())).toBe(2);
+    expect(translations(dated(), contextWith((can) => can('read', 'Case', { receivedAt: { $lte: at.toISOString() } })))).toBe(2);
   });
 
   it('does not share rules holding values it cannot key (a RegExp, a class instance)', () => {

@@ -7,9 +7,10 @@ import type { RequestContext } from '../context/request-context';
  * translating its rules anew cost about 5% of a dashboard request's CPU. A translation depends on nothing but the
  * rules it was made from (their conditions with their values, fields, inversion and order), the subject's metadata,
  * the alias and the driver, so it is keyed by exactly those: the raw rules the ability holds for the action and
- * subject, serialized so that values which JSON would merge (a Date and its ISO string, undefined and a missing key,
- * NaN and null) stay distinct. A rule holding any other kind of value is not shared. Rules that name the request's
- * clock differ on every request and simply never hit. Bounded: the least recently used translation goes first.
+ * subject, serialized so that values which JSON would merge (undefined and a missing key, NaN and null) stay
+ * distinct. Rules holding a Date are not shared: in the policies a Date is the request's clock, which differs on every
+ * request, so such a translation could never be found again and would only push others out. Neither is a rule holding
+ * any value other than JSON's own. Bounded: the least recently used translation goes first.
  */
 const MAX_SHARED = 5_000;
 
@@ -19,7 +20,6 @@ class Unshareable extends Error {}
 
 function tagged(this: unknown, key: string, value: unknown): unknown {
   const original = (this as Record<string, unknown>)[key];
-  if (original instanceof Date) return { $date: original.getTime() };
   if (original === undefined) return { $undefined: true };
   if (typeof original === 'number' && !Number.isFinite(original)) return { $number: String(original) };
   if (original === null || typeof original === 'string' || typeof original === 'number' || typeof original === 'boolean') return value;

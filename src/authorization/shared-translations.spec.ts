@@ -4,10 +4,13 @@ import { sharedTranslation } from './shared-translations';
 
 const dataSource = {};
 
-function contextWith(define: (can: ReturnType<typeof newBuilder>['can'], cannot: ReturnType<typeof newBuilder>['cannot']) => void): RequestContext {
+function contextWith(
+  define: (can: ReturnType<typeof newBuilder>['can'], cannot: ReturnType<typeof newBuilder>['cannot'], now: Date) => void,
+  now = new Date('2026-11-27T00:00:00.000Z'),
+): RequestContext {
   const { can, cannot, build } = newBuilder();
-  define(can, cannot);
-  return { ability: build(), dataSource } as unknown as RequestContext;
+  define(can, cannot, now);
+  return { ability: build(), dataSource, now } as unknown as RequestContext;
 }
 
 /** How many times `translate` runs for these contexts, in order. */
@@ -44,11 +47,34 @@ describe('sharedTranslation', () => {
     expect(translations(contextWith((can) => can('read', 'Case', { cvssScore: NaN })), contextWith((can) => can('read', 'Case', { cvssScore: null })))).toBe(2);
   });
 
-  it('does not share rules holding a Date (the request clock, new on every request)', () => {
+  it('shares rules holding the request clock across instants, each request getting its own clock back', () => {
+    const early = new Date('2026-11-27T00:00:00.000Z');
+    const late = new Date('2026-11-28T00:00:00.000Z');
+    const atClock = (now: Date) => contextWith((can, _cannot, clock) => can('read', 'Case', { receivedAt: { $lte: clock }, finderUserId: 'u1' }), now);
+    let made = 0;
+    const purpose = 'spec-clock';
+    const translate = (ctx: RequestContext) => () => ({ sql: 'x', params: { at: ctx.now, who: 'u1', list: [ctx.now] }, made: ++made });
+    const first = atClock(early);
+    const second = atClock(late);
+    const fromFirst = sharedTranslation(first, 'read', 'Case', purpose, translate(first));
+    const fromSecond = sharedTranslation(second, 'read', 'Case', purpose, translate(second));
+    expect(made).toBe(1);
+    expect(fromFirst.params.at).toBe(early);
+    expect(fromSecond.params.at).toBe(late);
+    expect(fromSecond.params.list[0]).toBe(late);
+    expect(fromSecond.params.who).toBe('u1');
+    expect(sharedTranslation(first, 'read', 'Case', purpose, translate(first)).params.at).toBe(early);
+  });
+
+  it('does not share rules holding a Date other than the request clock, nor a translation holding one', () => {
     const at = new Date('2026-11-27T00:00:00.000Z');
-    const dated = () => contextWith((can) => can('read', 'Case', { receivedAt: { $lte: at } }));
+    const dated = () => contextWith((can) => can('read', 'Case', { receivedAt: { $lte: new Date(at) } }), at);
     expect(translations(dated(), dated())).toBe(2);
     expect(translations(dated(), contextWith((can) => can('read', 'Case', { receivedAt: { $lte: at.toISOString() } })))).toBe(2);
+    let made = 0;
+    const clocked = () => contextWith((can, _cannot, clock) => can('read', 'Case', { receivedAt: { $lte: clock } }));
+    for (const ctx of [clocked(), clocked()]) sharedTranslation(ctx, 'read', 'Case', 'spec-foreign-date', () => ({ params: { other: new Date(0) }, made: ++made }));
+    expect(made).toBe(2);
   });
 
   it('does not share rules holding values it cannot key (a RegExp, a class instance)', () => {

@@ -27,14 +27,14 @@ export function selectedFieldsUnder(info: GraphQLResolveInfo, name: string): Rea
   let byName = underCache.get(info.fieldNodes);
   if (!byName) underCache.set(info.fieldNodes, (byName = new Map()));
   if (!byName.has(name)) {
-    const found = fieldsAt(info, [name], new WeakMap());
+    const found = fieldsAt(info, [name]);
     byName.set(name, found.size === 0 ? null : found);
   }
   return byName.get(name)!;
 }
 
-function fieldsAt(info: GraphQLResolveInfo, path: string[], cache: WeakMap<readonly FieldNode[], ReadonlySet<string>>): ReadonlySet<string> {
-  let names = cache.get(info.fieldNodes);
+function fieldsAt(info: GraphQLResolveInfo, path: string[], cache?: WeakMap<readonly FieldNode[], ReadonlySet<string>>): ReadonlySet<string> {
+  let names = cache?.get(info.fieldNodes);
   if (!names) {
     const found = new Set<string>();
     const collect = (selectionSet: SelectionSetNode | undefined, rest: string[]) => {
@@ -48,7 +48,7 @@ function fieldsAt(info: GraphQLResolveInfo, path: string[], cache: WeakMap<reado
     };
     for (const node of info.fieldNodes) collect(node.selectionSet, path);
     names = found;
-    cache.set(info.fieldNodes, names);
+    cache?.set(info.fieldNodes, names);
   }
   return names;
 }

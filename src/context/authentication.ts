@@ -36,7 +36,15 @@ export class Authenticator {
    */
   private readonly verifiedTokens = new Map<string, VerifiedToken>();
 
+  /**
+   * The user and tenant lookup every token request runs, written once by withTenant and then sent as plain SQL: the
+   * query builder's assembly cost more than the lookup itself.
+   */
+  private readonly userLookup: string;
+
   constructor(private readonly config: AppConfig, private readonly dataSource: DataSource) {
+    const user = dataSource.getRepository(User).createQueryBuilder('user').select(['user.id', 'user.displayName', 'user.organizationId', 'user.role', 'user.active']);
+    [this.userLookup] = withTenant(user, 'user.organizationId').where('user.id = :userId', { userId: '' }).getQueryAndParameters();
     if (config.jwksUrl) this.verificationKey = createRemoteJWKSet(new URL(config.jwksUrl));
     else if (config.jwtSecret) this.verificationKey = new TextEncoder().encode(config.jwtSecret);
     else throw new Error('No token verification key configured');
@@ -81,20 +89,15 @@ export class Authenticator {
 
   private async authenticateToken(token: string): Promise<Viewer> {
     const subject = await this.verifiedSubject(token);
-    // Plain SQL, as withTenant joins: it runs on every request, where the query builder's assembly cost more than the lookup.
-    const [user] = (await this.dataSource.query(this.userLookup, [subject])) as (TenantColumns & { id: string; displayName: string; organizationId: string | null; role: UserRole; active: unknown })[];
-    if (!user || !Number(user.active)) throw new UnauthenticatedError('The token is invalid or expired');
-    return viewerFor({ userId: user.id, displayName: user.displayName, organizationId: user.organizationId, role: user.role, apiKeyId: null }, user);
-  }
-
-  private lookupSql: string | null = null;
-
-  private get userLookup(): string {
-    const q = (name: string) => this.dataSource.driver.escape(name);
-    return (this.lookupSql ??=
-      `SELECT u.${q('id')}, u.${q('displayName')}, u.${q('organizationId')}, u.${q('role')}, u.${q('active')}, tenant.${q('kind')} AS ${q('tenantKind')}, ` +
-      `tenantVendor.${q('id')} AS ${q('tenantVendorId')} FROM ${q('user')} u LEFT JOIN ${q('organization')} tenant ON tenant.${q('id')} = u.${q('organizationId')} ` +
-      `LEFT JOIN ${q('vendor')} tenantVendor ON tenantVendor.${q('organizationId')} = tenant.${q('id')} WHERE u.${q('id')} = ?`);
+    const [user] = (await this.dataSource.query(this.userLookup, [subject])) as (TenantColumns & {
+      user_id: string;
+      user_displayName: string;
+      user_organizationId: string | null;
+      user_role: UserRole;
+      user_active: unknown;
+    })[];
+    if (!user || !Number(user.user_active)) throw new UnauthenticatedError('The token is invalid or expired');
+    return viewerFor({ userId: user.user_id, displayName: user.user_displayName, organizationId: user.user_organizationId, role: user.user_role, apiKeyId: null }, user);
   }
 
   private async authenticateApiKey(credential: string, now: Date): Promise<Viewer> {

@@ -114,6 +114,8 @@ interface LoadResult {
   requestsPerSecond: number;
   /** Server CPU time per request, in milliseconds. */
   cpuMsPerRequest: number;
+  /** The database server's CPU time per request, in milliseconds (null when it does not run on this machine). */
+  databaseCpuMsPerRequest: number | null;
   p50: number;
   p99: number;
   errors: number;
@@ -167,6 +169,21 @@ function cpuMs(pid: number): number {
     ticks += Number(fields[11]) + Number(fields[12]);
   }
   return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * The local MariaDB/MySQL server's process, found by name, so each run can report the database's CPU per request
+ * beside the server's: on a small machine the two compete for the same cores, and the SQL a read sends is half its
+ * cost. Null when the database runs elsewhere (or several candidates run).
+ */
+function databasePid(): number | null {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const name = readProc(Number(entry), 'comm').trim();
+    if (name === 'mariadbd' || name === 'mysqld') found.push(Number(entry));
+  }
+  return found.length === 1 ? found[0] : null;
 }
 
 /** Resident memory of the server and its workers together. */
@@ -366,6 +383,8 @@ async function load(target: Target, pid: number, seconds: number, connections: n
     peak = Math.max(peak, rssMb(pid));
   }, 200);
   const cpuBefore = cpuMs(pid);
+  const database = databasePid();
+  const databaseCpuBefore = database === null ? 0 : cpuMs(database);
   try {
     const result = await autocannon({
       url: target.url,
@@ -381,6 +400,7 @@ async function load(target: Target, pid: number, seconds: number, connections: n
       completed: result.requests.total,
       requestsPerSecond: result.requests.average,
       cpuMsPerRequest: (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total),
+      databaseCpuMsPerRequest: database === null ? null : (cpuMs(database) - databaseCpuBefore) / Math.max(1, result.requests.total),
       p50: result.latency.p50,
       p99: result.latency.p99,
       errors: result.errors + result.timeouts,
@@ -396,11 +416,15 @@ function pad(value: string | number, width: number): string {
   return String(value).padStart(width);
 }
 
+function databaseCpu(run: LoadResult): string {
+  return run.databaseCpuMsPerRequest === null ? '-' : run.databaseCpuMsPerRequest.toFixed(1);
+}
+
 function printTable(results: OperationResult[]): void {
   log('');
   log(
-    `${'operation'.padEnd(24)} ${pad('API req/s', 10)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('SQL/req', 8)} ${pad('CPU ms/req', 11)} ${pad('peak RSS MB', 12)} | ` +
-      `${pad('floor req/s', 11)} ${pad('p50', 5)} ${pad('p99', 5)} ${pad('CPU ms/req', 11)} | ${pad('API/floor', 9)}`,
+    `${'operation'.padEnd(24)} ${pad('API req/s', 10)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('SQL/req', 8)} ${pad('CPU ms/req', 11)} ${pad('DB CPU', 7)} ${pad('peak RSS MB', 12)} | ` +
+      `${pad('floor req/s', 11)} ${pad('p50', 5)} ${pad('p99', 5)} ${pad('CPU ms/req', 11)} ${pad('DB CPU', 7)} | ${pad('API/floor', 9)}`,
   );
   for (const result of results) {
     const { api, floor } = result;
@@ -410,8 +434,8 @@ function printTable(results: OperationResult[]): void {
     }
     log(
       `${result.name.padEnd(24)} ${pad(api.requestsPerSecond.toFixed(0), 10)} ${pad(api.p50, 7)} ${pad(api.p99, 7)} ${pad(result.statementsPerRequest.toFixed(1), 8)} ` +
-        `${pad(api.cpuMsPerRequest.toFixed(1), 11)} ${pad(api.peakRssMb.toFixed(0), 12)} | ${pad(floor ? floor.requestsPerSecond.toFixed(0) : '-', 11)} ` +
-        `${pad(floor ? floor.p50 : '-', 5)} ${pad(floor ? floor.p99 : '-', 5)} ${pad(floor ? floor.cpuMsPerRequest.toFixed(1) : '-', 11)} | ${pad(ratio, 9)}`,
+        `${pad(api.cpuMsPerRequest.toFixed(1), 11)} ${pad(databaseCpu(api), 7)} ${pad(api.peakRssMb.toFixed(0), 12)} | ${pad(floor ? floor.requestsPerSecond.toFixed(0) : '-', 11)} ` +
+        `${pad(floor ? floor.p50 : '-', 5)} ${pad(floor ? floor.p99 : '-', 5)} ${pad(floor ? floor.cpuMsPerRequest.toFixed(1) : '-', 11)} ${pad(floor ? databaseCpu(floor) : '-', 7)} | ${pad(ratio, 9)}`,
     );
     for (const scan of result.fullScans) log(`  EXPLAIN: full scan of ${scan}`);
     const failures = api.errors + api.non2xx + (floor ? floor.errors + floor.non2xx : 0);

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { getMetadataStorage } from 'type-graphql';
 import { DataSource, EntityMetadata, ObjectLiteral } from 'typeorm';
-import { accessibleQuery, loadAccessible, policyCondition } from '../src/authorization/accessible';
+import { accessibleQuery, accessibleSelect, loadAccessible, policyCondition } from '../src/authorization/accessible';
+import { runSelection, selectionOf } from '../src/context/batch-query';
 import { testConfig } from '../src/config/config';
 import { createRequestContext, RequestContext } from '../src/context/request-context';
 import { ANONYMOUS, Viewer } from '../src/context/viewer';
@@ -88,25 +89,35 @@ describe('CASL in memory and the SQL translation agree', () => {
           if (inMemory !== inSql.has(id)) problems.push(`${action} ${metadata.name} ${id}: can() says ${inMemory}, SQL says ${inSql.has(id)}`);
         }
       }
-      // Field by field, on every row the viewer may read.
+      // Field by field, on every row the viewer may read: as the query builder reads them (loadAccessible), and as the
+      // plain-SQL reads do (selectionOf: flags simplified under the read predicate, see fieldRuleFlags).
       const query = accessibleQuery(ctx, entity, 'row');
-      const loaded = query ? await loadAccessible(ctx, entity, query) : [];
       const columns = metadata.columns.map((column) => column.propertyName);
-      for (const masked of loaded) {
-        const object = objects.get(masked.id as string);
-        const original = rows.find((row) => row.id === masked.id);
-        // Log entries this very check appended (a vendor reading an embargoed advisory is audited) are not in the world.
-        if (!object || !original) continue;
-        const permitted = new Set(permittedFieldsOf(ctx.ability, 'read', object, { fieldsFrom: (rule) => rule.fields ?? columns }));
-        for (const column of Object.keys(original)) {
-          if (!(column in masked)) continue;
-          const value = masked[column] instanceof Date ? (masked[column] as Date).getTime() : masked[column];
-          const expected = original[column] instanceof Date ? (original[column] as Date).getTime() : original[column];
-          const maskedBySql = value === null && expected !== null;
-          // Foreign keys stay for resolving relations; only GraphQL fields are masked (accessible.ts).
-          if (maskedBySql && permitted.has(column)) problems.push(`read ${metadata.name}.${column} of ${masked.id}: can() permits it, SQL masked it`);
-          if (!maskedBySql && expected !== null && !permitted.has(column) && isExposed(metadata, column)) {
-            problems.push(`read ${metadata.name}.${column} of ${masked.id}: can() forbids it, SQL returned it`);
+      const plain = accessibleSelect(ctx, entity, 'row');
+      const readings: [string, ObjectLiteral[]][] = [['query builder', query ? await loadAccessible(ctx, entity, query) : []]];
+      if (plain) {
+        const selection = selectionOf(ctx, metadata, 'row', null);
+        const sql = `SELECT ${selection.sql} FROM ${dataSource.driver.escape(metadata.tableName)} ${dataSource.driver.escape('row')} WHERE ${plain.whereSql()}`;
+        readings.push(['plain', await runSelection(ctx, selection, sql, { ...plain.params, ...selection.params })]);
+      }
+      if (readings.length === 2 && readings[0][1].length !== readings[1][1].length) problems.push(`read ${metadata.name}: the plain read returned ${readings[1][1].length} rows, the query builder ${readings[0][1].length}`);
+      for (const [how, loaded] of readings) {
+        for (const masked of loaded) {
+          const object = objects.get(masked.id as string);
+          const original = rows.find((row) => row.id === masked.id);
+          // Log entries this very check appended (a vendor reading an embargoed advisory is audited) are not in the world.
+          if (!object || !original) continue;
+          const permitted = new Set(permittedFieldsOf(ctx.ability, 'read', object, { fieldsFrom: (rule) => rule.fields ?? columns }));
+          for (const column of Object.keys(original)) {
+            if (!(column in masked)) continue;
+            const value = masked[column] instanceof Date ? (masked[column] as Date).getTime() : masked[column];
+            const expected = original[column] instanceof Date ? (original[column] as Date).getTime() : original[column];
+            const maskedBySql = value === null && expected !== null;
+            // Foreign keys stay for resolving relations; only GraphQL fields are masked (accessible.ts).
+            if (maskedBySql && permitted.has(column)) problems.push(`read ${metadata.name}.${column} of ${masked.id} (${how}): can() permits it, SQL masked it`);
+            if (!maskedBySql && expected !== null && !permitted.has(column) && isExposed(metadata, column)) {
+              problems.push(`read ${metadata.name}.${column} of ${masked.id} (${how}): can() forbids it, SQL returned it`);
+            }
           }
         }
       }

@@ -122,8 +122,7 @@ export class SqlConditionTranslator {
   }
 
   private reachesRelation(condition: Condition, metadata: EntityMetadata): boolean {
-    if (isCompound(condition)) return (condition as CompoundCondition).value.some((part) => this.reachesRelation(part, metadata));
-    return Boolean(metadata.findRelationWithPropertyPath((condition as FieldCondition).field.split('.')[0]));
+    return reachesRelation(condition, metadata);
   }
 
   /** Requires an equality (or IN) on an id column, directly or inside the relation it reaches through. */
@@ -271,6 +270,12 @@ function withCommonConjunctsFactored(alternatives: Condition[]): Condition {
 }
 
 /** True when both conditions are the same tree (same operators, fields and values). */
+/** True when the condition reads another table (its SQL holds an EXISTS or a key subquery), not only the row's columns. */
+export function reachesRelation(condition: Condition, metadata: EntityMetadata): boolean {
+  if (isCompound(condition)) return (condition as CompoundCondition).value.some((part) => reachesRelation(part, metadata));
+  return Boolean(metadata.findRelationWithPropertyPath((condition as FieldCondition).field.split('.')[0]));
+}
+
 export function sameCondition(a: Condition, b: Condition): boolean {
   return a === b || keyOf(a) === keyOf(b);
 }
@@ -300,7 +305,7 @@ export function withoutRedundantDisjuncts(condition: Condition): Condition {
   return kept.length === 1 ? kept[0] : new CompoundCondition('or', kept);
 }
 
-function isCompound(condition: Condition): boolean {
+export function isCompound(condition: Condition): boolean {
   return Array.isArray((condition as CompoundCondition).value) && !(condition as FieldCondition).field;
 }
 

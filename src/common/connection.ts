@@ -2,7 +2,7 @@ import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { RequestContext } from '../context/request-context';
-import { loadAccessible, managerOf, PlainSelect } from '../authorization/accessible';
+import { holdsReadPredicate, loadAccessible, managerOf, PlainSelect } from '../authorization/accessible';
 import { isAuditedReader } from '../audit/embargoed-read';
 import { columnOf, runSelection, selectionOf } from '../context/batch-query';
 import { BadUserInputError } from '../errors/errors';
@@ -208,6 +208,7 @@ async function countPlain(ctx: RequestContext, select: PlainSelect): Promise<num
 async function pagePlain<T extends ObjectLiteral>(ctx: RequestContext, select: PlainSelect<T>, { first, sort, after, split, columns }: PageRead): Promise<T[]> {
   const metadata = ctx.dataSource.getMetadata(select.target);
   if (metadata.name === 'Advisory') throw new Error('Advisories are listed through loadAccessible, which audits embargoed reads');
+  if (!holdsReadPredicate(select)) throw new Error('A page is read from a select that holds the read predicate (its field-rule flags rely on it)');
   const escape = (name: string) => ctx.dataSource.driver.escape(name);
   const alias = escape(select.alias);
   const sortColumn = `${alias}.${escape(columnOf(metadata, sort.property).databaseName)}`;

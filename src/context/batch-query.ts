@@ -1,6 +1,6 @@
 import { EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { exposedColumns, FieldRuleFlags, fieldRuleFlags, managerOf, maskRow, policyCondition } from '../authorization/accessible';
+import { checkedPerKeyedRow, exposedColumns, FieldRuleFlags, fieldRuleFlags, managerOf, maskRow, policyCondition } from '../authorization/accessible';
 import type { SqlFragment } from '../authorization/sql-condition';
 import { rememberShownState, shownStateSelection } from '../cases/shown-state';
 import type { RequestContext } from './request-context';
@@ -95,8 +95,7 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
   const row = escape('row');
   const key = escape(columnOf(metadata, batch.keyColumn).databaseName);
   const id = escape(columnOf(metadata, 'id').databaseName);
-  // `OR 1 = 0`: see accessibleQuery's drivenByKeys (keeps MySQL from driving the batch from the policy's side).
-  const where = [`(${policy.sql} OR 1 = 0)`, `${row}.${key} IN (:...batchKeys)`];
+  const where = [checkedPerKeyedRow(policy.sql), `${row}.${key} IN (:...batchKeys)`];
   if (batch.lastPerKey) {
     if (!batch.orderBy) throw new Error('lastPerKey needs orderBy');
     const order = escape(columnOf(metadata, batch.orderBy).databaseName);
@@ -150,7 +149,8 @@ export function columnOf(metadata: EntityMetadata, propertyName: string): Column
 /**
  * What a plain-SQL read of `alias` selects for the viewer: the columns (every one when `columns` is null), the
  * per-rule flags that mask fields row by row, and a case's shown state (src/cases/shown-state.ts), as in
- * loadAccessible.
+ * loadAccessible. Only for statements whose rows all satisfy the viewer's read predicate of `alias` (in the WHERE,
+ * the ON of a join, or the derived table of ids they are read by): the flags rely on it (fieldRuleFlags).
  */
 export interface Selection extends SqlFragment {
   metadata: EntityMetadata;
@@ -169,7 +169,7 @@ export function selectionOf(ctx: RequestContext, metadata: EntityMetadata, alias
   const resultNames = loaded.map((each) => `${prefix}row_${each.databaseName}`);
   const selects = loaded.map((each, index) => `${escape(alias)}.${escape(each.databaseName)} AS ${escape(resultNames[index])}`);
   const params: Record<string, unknown> = {};
-  const flags = fieldRuleFlags(ctx, metadata, alias);
+  const flags = fieldRuleFlags(ctx, metadata, alias, true);
   if (flags) {
     for (const flag of flags.flags) selects.push(`${flag.sql} AS ${escape(prefix + flag.name)}`);
     Object.assign(params, flags.params);

@@ -4,10 +4,10 @@ import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { SelectQueryBuilder } from 'typeorm';
 import { buildAbility } from '../../policies';
 import { isAuditedReader } from '../audit/embargoed-read';
-import { accessibleQuery, accessibleSelect, accessibleSubquerySql, ConditionSink, managerOf, PlainSelect, policyCondition, restrictToReadableFields } from '../authorization/accessible';
+import { accessibleQuery, accessibleSelect, accessibleSubquerySql, ConditionSink, PlainSelect, policyCondition, restrictToReadableFields } from '../authorization/accessible';
 import { sameCondition } from '../authorization/sql-condition';
 import { connectionOf, ConnectionShape, decodeCursor, emptyConnection, MAX_PAGE_SIZE, PageArgs, SortKey } from '../common/connection';
-import { projectedColumns, runSelection, selectionOf } from '../context/batch-query';
+import { projectedColumns, runSelection, runStatement, selectionOf } from '../context/batch-query';
 import { createLoaders } from '../context/loaders';
 import type { RequestContext } from '../context/request-context';
 import { ANONYMOUS } from '../context/viewer';
@@ -250,12 +250,6 @@ function leaderRows(view: RequestContext, rows: PlainSelect<Advisory>, leader: I
   );
 }
 
-/** Sends one statement of the search with its named parameters (`:name`, `:...list`) expanded by the driver. */
-async function runStatement<T>(view: RequestContext, sql: string, parameters: Record<string, unknown>): Promise<T[]> {
-  const [statement, positional] = view.dataSource.driver.escapeQueryWithParameters(sql, parameters);
-  return (await managerOf(view).query(statement, positional)) as T[];
-}
-
 /**
  * How many advisories match, counted up to `cap + 1` and no further, so a common word costs no more to count than
  * a word with `cap` matches. Exact when the result is at most `cap`. With an indexed term: the leader's index rows
@@ -266,7 +260,7 @@ async function countUpTo(view: RequestContext, rows: PlainSelect<Advisory>, lead
   const table = `${escape(view.dataSource.getMetadata(Advisory).tableName)} ${escape('a')}`;
   const matching = leader ? leaderRows(view, rows, leader) : `SELECT a.id AS ${escape('id')} FROM ${table} WHERE ${rows.whereSql()}`;
   const sql = `SELECT COUNT(*) AS ${escape('total')} FROM (${matching} LIMIT ${cap + 1}) ${escape('matching')}`;
-  const [result] = await runStatement<{ total: number | string }>(view, sql, rows.params);
+  const [result] = await runStatement(view, sql, rows.params);
   return Number(result?.total ?? 0);
 }
 

@@ -202,7 +202,8 @@ export async function runSelection<T extends ObjectLiteral>(ctx: RequestContext,
   return hydrateAll<T>(ctx, selection, await runStatement(ctx, sql, parameters));
 }
 
-async function runStatement(ctx: RequestContext, sql: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+/** Sends a statement with its named parameters (`:name`, `:...list`) expanded by the driver, as the query builder does. */
+export async function runStatement(ctx: RequestContext, sql: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]> {
   const [statement, positional] = ctx.dataSource.driver.escapeQueryWithParameters(sql, parameters);
   return (await managerOf(ctx).query(statement, positional)) as Record<string, unknown>[];
 }

@@ -1,12 +1,13 @@
 import { rulesToAST } from '@casl/ability/extra';
 import { CompoundCondition, Condition, FieldCondition } from '@ucast/mongo2js';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
-import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { SelectQueryBuilder } from 'typeorm';
 import { buildAbility } from '../../policies';
-import { accessibleQuery, accessibleSubquerySql, managerOf, restrictToReadableFields } from '../authorization/accessible';
+import { isAuditedReader } from '../audit/embargoed-read';
+import { accessibleQuery, accessibleSelect, accessibleSubquerySql, checkedPerKeyedRow, ConditionSink, PlainSelect, policyCondition, restrictToReadableFields } from '../authorization/accessible';
 import { sameCondition } from '../authorization/sql-condition';
-import { ConnectionShape, decodeCursor, MAX_PAGE_SIZE, PageArgs, paginate, SortKey } from '../common/connection';
-import { projectedColumns } from '../context/batch-query';
+import { connectionOf, ConnectionShape, decodeCursor, emptyConnection, MAX_PAGE_SIZE, PageArgs, SortKey } from '../common/connection';
+import { projectedColumns, runSelection, runStatement, selectionOf } from '../context/batch-query';
 import { createLoaders } from '../context/loaders';
 import type { RequestContext } from '../context/request-context';
 import { ANONYMOUS } from '../context/viewer';
@@ -30,38 +31,15 @@ export function publicViewOf(ctx: RequestContext): RequestContext {
 }
 
 /**
- * The search before its indexed words: released advisories under the public policy plus an explicit "published and
- * due" condition, and every other filter (the words the index cannot answer among them). Every column and row
- * searched is published content: staged edits of a published advisory live in `pendingRevision`, which is neither
- * searched nor readable by the public, and the product and vendor rows are replaced only when a revision is released.
+ * The search's conditions before its indexed words, added to `query` (the public view's accessible rows of `a`):
+ * released advisories under the public policy plus an explicit "published and due" condition, and every other filter
+ * (the words the index cannot answer among them). Returns the terms the index answers, their parameters already set
+ * on `query`. Every column and row searched is published content: staged edits of a published advisory live in
+ * `pendingRevision`, which is neither searched nor readable by the public, and the product and vendor rows are
+ * replaced only when a revision is released. Written once for both forms of the search: the query builder (exports)
+ * and the plain statements of the search itself.
  */
-interface SearchQuery {
-  rows: SelectQueryBuilder<Advisory>;
-  /** The terms the search index answers: each a condition that every match satisfies. */
-  indexed: IndexedTerm[];
-}
-
-/**
- * One term of the search index (src/advisories/search-index.ts) that every match must hold, in two forms: a row
- * condition on `a`, and the index rows to walk when the term leads the query.
- */
-interface IndexedTerm {
-  /** Its length in characters: the longest term of a search is taken as the likeliest to be rare. */
-  length: number;
-  /**
-   * A condition on the row `a` (its parameters are on the search's rows): a probe of the index by advisory. Written
-   * as a scalar subquery, not EXISTS: MariaDB turns EXISTS into a materialized IN, reading every row of the term.
-   */
-  matches: string;
-  /** The parameter holding the index term to walk: the term itself, or its first PREFIX_TERM_MAX_LENGTH characters. */
-  leadParameter: string;
-  /** True when walking `leadParameter` is not enough by itself: the leader's `matches` must then be tested per row. */
-  needsCheck: boolean;
-}
-
-function searchQuery(view: RequestContext, filter: AdvisorySearchFilter): SearchQuery | null {
-  const query = accessibleQuery(view, Advisory, 'a');
-  if (!query) return null;
+function addSearchConditions(view: RequestContext, query: ConditionSink, filter: AdvisorySearchFilter): IndexedTerm[] {
   query.andWhere('a.status = :searchPublished AND a.publishedAt <= :searchNow', { searchPublished: AdvisoryStatus.PUBLISHED, searchNow: view.now });
   const used = ['publishedAt', 'status'];
 
@@ -74,30 +52,27 @@ function searchQuery(view: RequestContext, filter: AdvisorySearchFilter): Search
     // it must occur as typed. Evaluated only on the rows the index let through when another word narrowed them.
     const parameter = `searchWord${index}`;
     query.andWhere(
-      new Brackets((where) => {
-        for (const column of SEARCHED_TEXT_COLUMNS) where.orWhere(`LOWER(a.${column}) LIKE :${parameter} ${LIKE_ESCAPE}`);
-        where.orWhere(childMatches(view, query, AdvisoryProduct, 'sp', ['name', 'vendorName'], parameter));
-        where.orWhere(childMatches(view, query, AdvisoryVendorStatus, 'sv', ['vendorName'], parameter));
-      }),
+      anyOf([
+        ...SEARCHED_TEXT_COLUMNS.map((column) => `LOWER(a.${column}) LIKE :${parameter} ${LIKE_ESCAPE}`),
+        childMatches(view, query, AdvisoryProduct, 'sp', ['name', 'vendorName'], parameter),
+        childMatches(view, query, AdvisoryVendorStatus, 'sv', ['vendorName'], parameter),
+      ]),
       { [parameter]: containsPattern(word.text) },
     );
   });
   if (filter.vendor) {
     query.andWhere(
-      new Brackets((where) => {
-        where.where(childMatches(view, query, AdvisoryVendorStatus, 'fv', ['vendorName'], 'searchVendor'));
-        where.orWhere(childMatches(view, query, AdvisoryProduct, 'fvp', ['vendorName'], 'searchVendor'));
-      }),
+      anyOf([
+        childMatches(view, query, AdvisoryVendorStatus, 'fv', ['vendorName'], 'searchVendor'),
+        childMatches(view, query, AdvisoryProduct, 'fvp', ['vendorName'], 'searchVendor'),
+      ]),
       { searchVendor: containsPattern(filter.vendor) },
     );
   }
   if (filter.product) {
     used.push('affectedProducts');
     query.andWhere(
-      new Brackets((where) => {
-        where.where(childMatches(view, query, AdvisoryProduct, 'fp', ['name'], 'searchProduct'));
-        where.orWhere(`LOWER(a.affectedProducts) LIKE :searchProduct ${LIKE_ESCAPE}`);
-      }),
+      anyOf([childMatches(view, query, AdvisoryProduct, 'fp', ['name'], 'searchProduct'), `LOWER(a.affectedProducts) LIKE :searchProduct ${LIKE_ESCAPE}`]),
       { searchProduct: containsPattern(filter.product) },
     );
   }
@@ -121,7 +96,30 @@ function searchQuery(view: RequestContext, filter: AdvisorySearchFilter): Search
     query.andWhere('a.unableToCoordinate = :searchUnable', { searchUnable: filter.unableToCoordinate });
   }
   restrictToReadableFields(view, Advisory, 'a', query, used);
-  return { rows: query, indexed };
+  return indexed;
+}
+
+/** The disjunction of `conditions`, in its own parentheses (a condition of a query builder or a PlainSelect alike). */
+function anyOf(conditions: string[]): string {
+  return `(${conditions.join(' OR ')})`;
+}
+
+/**
+ * One term of the search index (src/advisories/search-index.ts) that every match must hold, in two forms: a row
+ * condition on `a`, and the index rows to walk when the term leads the query.
+ */
+interface IndexedTerm {
+  /** Its length in characters: the longest term of a search is taken as the likeliest to be rare. */
+  length: number;
+  /**
+   * A condition on the row `a` (its parameters are on the search's rows): a probe of the index by advisory. Written
+   * as a scalar subquery, not EXISTS: MariaDB turns EXISTS into a materialized IN, reading every row of the term.
+   */
+  matches: string;
+  /** The parameter holding the index term to walk: the term itself, or its first PREFIX_TERM_MAX_LENGTH characters. */
+  leadParameter: string;
+  /** True when walking `leadParameter` is not enough by itself: the leader's `matches` must then be tested per row. */
+  needsCheck: boolean;
 }
 
 /**
@@ -129,10 +127,10 @@ function searchQuery(view: RequestContext, filter: AdvisorySearchFilter): Search
  * order, or of a single advisory).
  */
 export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisorySearchFilter): SelectQueryBuilder<Advisory> | null {
-  const search = searchQuery(view, filter);
-  if (!search) return null;
-  for (const match of search.indexed) search.rows.andWhere(match.matches);
-  return search.rows;
+  const query = accessibleQuery(view, Advisory, 'a');
+  if (!query) return null;
+  for (const match of addSearchConditions(view, query, filter)) query.andWhere(match.matches);
+  return query;
 }
 
 /**
@@ -142,14 +140,14 @@ export function publishedAdvisoriesQuery(view: RequestContext, filter: AdvisoryS
  * the advisory's full tokens. The index only ever narrows: every form keeps the "published and due" condition and the
  * public policy on `a`, so the rows of scheduled publications can never match or be counted before they are due.
  */
-function indexedTerms(query: SelectQueryBuilder<Advisory>, words: SearchWord[]): IndexedTerm[] {
+function indexedTerms(query: ConditionSink, words: SearchWord[]): IndexedTerm[] {
   const terms = [...new Set(words.flatMap((word) => word.indexed))];
   return terms.map((term, index): IndexedTerm => {
     const chars = [...term];
     const parameter = `searchTerm${index}`;
     const probe = `t${index}`;
     if (chars.length <= PREFIX_TERM_MAX_LENGTH) {
-      query.setParameter(parameter, term);
+      query.setParameters({ [parameter]: term });
       return {
         length: chars.length,
         matches: `(SELECT 1 FROM ${SEARCH_TERM_TABLE} ${probe} WHERE ${probe}.advisoryId = a.id AND ${probe}.term = :${parameter} LIMIT 1) = 1`,
@@ -184,7 +182,7 @@ function throughRelation(condition: Condition, relation: string): Condition | nu
  */
 function childReadable(
   view: RequestContext,
-  query: SelectQueryBuilder<Advisory>,
+  query: ConditionSink,
   target: typeof AdvisoryProduct | typeof AdvisoryVendorStatus,
   alias: string,
 ): string | null {
@@ -211,7 +209,7 @@ function childReadableThroughAdvisory(view: RequestContext, target: typeof Advis
 /** EXISTS over the public rows of a child table whose `columns` contain the pattern in `parameter`. */
 function childMatches(
   view: RequestContext,
-  query: SelectQueryBuilder<Advisory>,
+  query: ConditionSink,
   target: typeof AdvisoryProduct | typeof AdvisoryVendorStatus,
   alias: string,
   columns: string[],
@@ -232,7 +230,7 @@ export interface SearchConnectionShape<T> extends ConnectionShape<T> {
  * advisoryId) newest first, only up to the request's instant, each joined to its advisory under every condition of
  * the search (the public policy, "published and due", the filters and the other words), with the advisory's id and
  * publication time equal to the index row's, so that a row left behind by a moved publication could never match.
- * Ends with its WHERE.
+ * Ends with its WHERE, whose last conditions are `after` (on the index row `lt`).
  *
  * The join order is fixed (STRAIGHT_JOIN on MySQL/MariaDB, CROSS JOIN on SQLite: both keep the index rows as the
  * outer loop), so a term most advisories hold cannot make the database read every released advisory first. Each
@@ -240,22 +238,16 @@ export interface SearchConnectionShape<T> extends ConnectionShape<T> {
  * answer "released, published then, this id" without reading the advisory row unless another condition needs it:
  * at 1M cases the count's thousand checks took half the time of the primary-key lookups of a per-row subquery.
  */
-function leaderRows(rows: SelectQueryBuilder<Advisory>, leader: IndexedTerm): { sql: string; parameters: ObjectLiteral } {
-  const driver = rows.connection.driver;
-  const table = `${driver.escape(rows.connection.getMetadata(Advisory).tableName)} ${driver.escape('a')}`;
-  const conditions = rows.clone().select('1').orderBy();
-  const statement = conditions.getQuery();
-  const prefix = `SELECT 1 FROM ${table} WHERE `;
-  if (!statement.startsWith(prefix) || conditions.expressionMap.joinAttributes.length > 0) throw new Error(`The search's conditions are not a plain WHERE on ${table}`);
-  const mysql = rows.connection.options.type !== 'better-sqlite3';
-  return {
-    sql:
-      `SELECT lt.advisoryId AS advisoryId FROM ${SEARCH_TERM_TABLE} lt ${mysql ? 'STRAIGHT_JOIN' : 'CROSS JOIN'} ` +
-      `${table}${mysql ? ` FORCE INDEX (${driver.escape('IDX_advisory_status_publishedAt')})` : ''} ` +
-      `ON a.status = :searchPublished AND a.publishedAt = lt.publishedAt AND a.id = lt.advisoryId ` +
-      `WHERE lt.term = :${leader.leadParameter} AND lt.publishedAt <= :searchNow AND (${statement.slice(prefix.length)})`,
-    parameters: conditions.getParameters(),
-  };
+function leaderRows(view: RequestContext, rows: PlainSelect<Advisory>, leader: IndexedTerm, after: string[] = []): string {
+  const escape = (name: string) => view.dataSource.driver.escape(name);
+  const table = `${escape(view.dataSource.getMetadata(Advisory).tableName)} ${escape('a')}`;
+  const mysql = view.dataSource.options.type !== 'better-sqlite3';
+  return (
+    `SELECT lt.advisoryId AS advisoryId FROM ${SEARCH_TERM_TABLE} lt ${mysql ? 'STRAIGHT_JOIN' : 'CROSS JOIN'} ` +
+    `${table}${mysql ? ` FORCE INDEX (${escape('IDX_advisory_status_publishedAt')})` : ''} ` +
+    `ON a.status = :searchPublished AND a.publishedAt = lt.publishedAt AND a.id = lt.advisoryId ` +
+    `WHERE lt.term = :${leader.leadParameter} AND lt.publishedAt <= :searchNow AND ${rows.whereSql(after)}`
+  );
 }
 
 /**
@@ -263,20 +255,58 @@ function leaderRows(rows: SelectQueryBuilder<Advisory>, leader: IndexedTerm): { 
  * a word with `cap` matches. Exact when the result is at most `cap`. With an indexed term: the leader's index rows
  * (one per advisory), in index order; without: the search's rows.
  */
-async function countUpTo(view: RequestContext, rows: SelectQueryBuilder<Advisory>, leader: IndexedTerm | null, cap: number): Promise<number> {
-  const count = managerOf(view).createQueryBuilder().select('COUNT(*)', 'total');
-  let matching: string;
-  if (leader) {
-    const lead = leaderRows(rows, leader);
-    count.setParameters(lead.parameters);
-    matching = `${lead.sql} LIMIT ${cap + 1}`;
-  } else {
-    const ids = rows.clone().select('a.id', 'id').orderBy().take(undefined).limit(undefined);
-    count.setParameters(ids.getParameters());
-    matching = `${ids.getQuery()} LIMIT ${cap + 1}`;
-  }
-  const result = await count.from(`(${matching})`, 'matching').getRawOne<{ total: number | string }>();
+async function countUpTo(view: RequestContext, rows: PlainSelect<Advisory>, leader: IndexedTerm | null, cap: number): Promise<number> {
+  const escape = (name: string) => view.dataSource.driver.escape(name);
+  const table = `${escape(view.dataSource.getMetadata(Advisory).tableName)} ${escape('a')}`;
+  const matching = leader ? leaderRows(view, rows, leader) : `SELECT a.id AS ${escape('id')} FROM ${table} WHERE ${rows.whereSql()}`;
+  const sql = `SELECT COUNT(*) AS ${escape('total')} FROM (${matching} LIMIT ${cap + 1}) ${escape('matching')}`;
+  const [result] = await runStatement(view, sql, rows.params);
   return Number(result?.total ?? 0);
+}
+
+/**
+ * One page of the search (`first + 1` advisories after the cursor, newest publication first), selecting the
+ * `columns` of each (every column when null), the public's field-rule flags and the shown status, hydrated and
+ * masked as loadAccessible does. Plain SQL: the query builder's assembly of these statements cost more CPU than the
+ * database spent on them.
+ *
+ * With a leader, the page's ids are read in index order and limited there, each having passed every condition of
+ * the search in leaderRows, as a derived table the advisories are joined to (so that the limit applies to the ids,
+ * on both databases). The policy stays on the joined rows, written so that it drives nothing (checkedPerKeyedRow):
+ * SQLite, without statistics, would otherwise walk the publication index and test each advisory against the ids,
+ * reading every advisory newer than the page. Without a leader, the advisories themselves, newest first.
+ */
+async function searchPage(
+  view: RequestContext,
+  rows: PlainSelect<Advisory>,
+  leader: IndexedTerm | null,
+  first: number,
+  after: [unknown, string] | null,
+  columns: string[] | null,
+): Promise<Advisory[]> {
+  // Nothing here logs embargoed reads, and an audited read fingerprints the whole text it hands out: the public only.
+  if (isAuditedReader(view)) throw new Error('Audited advisory reads load every column through loadAccessible');
+  const escape = (name: string) => view.dataSource.driver.escape(name);
+  const table = `${escape(view.dataSource.getMetadata(Advisory).tableName)} ${escape('a')}`;
+  const selection = selectionOf(view, view.dataSource.getMetadata(Advisory), 'a', columns);
+  const parameters: Record<string, unknown> = { ...rows.params, ...selection.params };
+  if (after) Object.assign(parameters, { searchCursorValue: after[0], searchCursorId: after[1] });
+  const order = 'ORDER BY a.publishedAt DESC, a.id DESC';
+  let sql: string;
+  if (leader) {
+    const cursor = after ? ['lt.publishedAt < :searchCursorValue OR (lt.publishedAt = :searchCursorValue AND lt.advisoryId < :searchCursorId)'] : [];
+    const policy = policyCondition(view, Advisory, 'a');
+    if (!policy) return [];
+    Object.assign(parameters, policy.params);
+    const pageIds = `${leaderRows(view, rows, leader, cursor)} ORDER BY lt.publishedAt DESC, lt.advisoryId DESC LIMIT ${first + 1}`;
+    sql =
+      `SELECT ${selection.sql} FROM (${pageIds}) ${escape('page_ids')} INNER JOIN ${table} ON a.id = ${escape('page_ids')}.${escape('advisoryId')} ` +
+      `WHERE ${checkedPerKeyedRow(policy.sql)} ${order}`;
+  } else {
+    const cursor = after ? ['a.publishedAt < :searchCursorValue OR (a.publishedAt = :searchCursorValue AND a.id < :searchCursorId)'] : [];
+    sql = `SELECT ${selection.sql} FROM ${table} WHERE ${rows.whereSql(cursor)} ${order} LIMIT ${first + 1}`;
+  }
+  return runSelection<Advisory>(view, selection, sql, parameters);
 }
 
 /**
@@ -297,53 +327,18 @@ export async function searchAdvisories(
   fields?: ReadonlySet<string>,
 ): Promise<SearchConnectionShape<Advisory>> {
   const view = publicViewOf(ctx);
-  const columns = projectedColumns(view.dataSource.getMetadata(Advisory), fields, []);
-  const cap = ctx.config.searchTotalCountCap;
   const sort: SortKey = { property: 'publishedAt', direction: 'DESC', isDate: true };
-  const search = searchQuery(view, filter);
-  if (!search) return { ...(await paginate(view, Advisory, null, 'a', page, sort)), totalCountIsLowerBound: false };
-  const query = search.rows;
-  const leader = search.indexed.length === 0 ? null : search.indexed.reduce((longest, term) => (term.length > longest.length ? term : longest));
-  for (const term of search.indexed) if (term !== leader || term.needsCheck) query.andWhere(term.matches);
-  const counted = countUpTo(view, query, leader, cap);
-  counted.catch(() => undefined); // awaited through paginate; this only keeps a refused cursor from leaving it unobserved
-  let paged = query;
-  if (leader) {
-    const lead = leaderRows(query, leader);
-    const parameters: ObjectLiteral = { ...lead.parameters };
-    let cursor = '';
-    if (page.after) {
-      const [value, id] = decodeCursor(page.after, sort);
-      Object.assign(parameters, { searchCursorValue: value, searchCursorId: id });
-      cursor = ' AND (lt.publishedAt < :searchCursorValue OR (lt.publishedAt = :searchCursorValue AND lt.advisoryId < :searchCursorId))';
-    }
-    const first = Math.min(page.first ?? 20, ctx.config.maxPageSize, MAX_PAGE_SIZE);
-    const escape = (name: string) => view.dataSource.driver.escape(name);
-    // The page's ids, read in index order and limited there (a derived table, so that the LIMIT is valid inside IN on
-    // both databases); each passed every condition of the search in leaderRows. The rows are then loaded by those
-    // ids: the policy stays on them, written so that it drives nothing (SQLite, without statistics, would otherwise
-    // walk the publication index and test each advisory against the ids, reading every advisory newer than the page).
-    const byIds = accessibleQuery(view, Advisory, 'a', 'read', { drivenByKeys: true });
-    if (!byIds) return { ...(await paginate(view, Advisory, null, 'a', page, sort)), totalCountIsLowerBound: false };
-    paged = byIds.andWhere(
-      `a.id IN (SELECT ${escape('advisoryId')} FROM (${lead.sql}${cursor} ORDER BY lt.publishedAt DESC, lt.advisoryId DESC LIMIT ${first + 1}) ${escape('page_ids')})`,
-      parameters,
-    );
-  }
-  let total = 0;
-  const connection = await paginate(
-    view,
-    Advisory,
-    paged,
-    'a',
-    page,
-    sort,
-    undefined,
-    async () => {
-      total = await counted;
-      return Math.min(total, cap);
-    },
-    columns,
-  );
-  return { ...connection, totalCountIsLowerBound: total > cap };
+  const rows = accessibleSelect(view, Advisory, 'a');
+  if (!rows) return { ...emptyConnection<Advisory>(), totalCountIsLowerBound: false };
+  const indexed = addSearchConditions(view, rows, filter);
+  const leader = indexed.length === 0 ? null : indexed.reduce((longest, term) => (term.length > longest.length ? term : longest));
+  for (const term of indexed) if (term !== leader || term.needsCheck) rows.andWhere(term.matches);
+  const first = Math.min(page.first ?? 20, ctx.config.maxPageSize, MAX_PAGE_SIZE);
+  const after = page.after ? decodeCursor(page.after, sort) : null;
+  const projected = projectedColumns(view.dataSource.getMetadata(Advisory), fields, []);
+  // The cursor is made of the sort key and the id.
+  const columns = projected && [...new Set([...projected, sort.property, 'id'])];
+  const cap = ctx.config.searchTotalCountCap;
+  const [nodes, total] = await Promise.all([searchPage(view, rows, leader, first, after, columns), countUpTo(view, rows, leader, cap)]);
+  return { ...connectionOf(nodes, Math.min(total, cap), first, sort, page), totalCountIsLowerBound: total > cap };
 }

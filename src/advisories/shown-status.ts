@@ -26,6 +26,12 @@ export function shownStatusSql(ctx: RequestContext, alias: string): SqlFragment 
   return { sql, params: { ...scheduleReadable.params, shownStatusNow: ctx.now } };
 }
 
+/** The shown status as a selected column of an advisory read over `alias` (selectionOf); see rememberShownStatus. */
+export function shownStatusSelection(ctx: RequestContext, alias: string): SqlFragment {
+  const shown = shownStatusSql(ctx, alias);
+  return { sql: `${shown.sql} AS ${ctx.dataSource.driver.escape(SHOWN_STATUS_COLUMN)}`, params: shown.params };
+}
+
 /** Selects the shown status with the rows of an accessible advisory query (see loadAccessible). */
 export function selectShownStatus(ctx: RequestContext, query: SelectQueryBuilder<ObjectLiteral>): void {
   const shown = shownStatusSql(ctx, query.alias);

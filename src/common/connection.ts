@@ -149,8 +149,7 @@ export async function paginate<T extends ObjectLiteral>(
   /** Property names to load (see `projectedColumns`); the sort key is added. Undefined or null loads every column. */
   columns?: string[] | null,
 ): Promise<ConnectionShape<T>> {
-  const empty = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: 0 };
-  if (!query) return empty;
+  if (!query) return emptyConnection();
   const first = Math.min(page.first ?? 20, ctx.config.maxPageSize, MAX_PAGE_SIZE);
   const after = page.after ? decodeCursor(page.after, sort) : null;
   const loadedColumns = columns ? [...new Set([...columns, sort.property, 'id'])] : null;
@@ -241,6 +240,11 @@ async function pagePlain<T extends ObjectLiteral>(ctx: RequestContext, select: P
   return runSelection<T>(ctx, selection, sql, { ...params, ...selection.params });
 }
 
+/** The answer when the viewer may read no row at all. */
+export function emptyConnection<T>(): ConnectionShape<T> {
+  return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: 0 };
+}
+
 /** An edge whose cursor is encoded only when read: lists rarely ask for the cursor of every edge. */
 class LazyCursorEdge<T extends ObjectLiteral> {
   constructor(
@@ -253,7 +257,8 @@ class LazyCursorEdge<T extends ObjectLiteral> {
   }
 }
 
-function connectionOf<T extends ObjectLiteral>(rows: T[], count: number, first: number, sort: SortKey, page: PageArgs): ConnectionShape<T> {
+/** The connection of a page read as `first + 1` rows (the extra one says whether there is a next page). */
+export function connectionOf<T extends ObjectLiteral>(rows: T[], count: number, first: number, sort: SortKey, page: PageArgs): ConnectionShape<T> {
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => new LazyCursorEdge(node, sort));

@@ -2,6 +2,7 @@ import { EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { checkedPerKeyedRow, exposedColumns, FieldRuleFlags, fieldRuleFlags, managerOf, maskRow, policyCondition } from '../authorization/accessible';
 import type { SqlFragment } from '../authorization/sql-condition';
+import { rememberShownStatus, shownStatusSelection } from '../advisories/shown-status';
 import { rememberShownState, shownStateSelection } from '../cases/shown-state';
 import type { RequestContext } from './request-context';
 
@@ -148,9 +149,10 @@ export function columnOf(metadata: EntityMetadata, propertyName: string): Column
 
 /**
  * What a plain-SQL read of `alias` selects for the viewer: the columns (every one when `columns` is null), the
- * per-rule flags that mask fields row by row, and a case's shown state (src/cases/shown-state.ts), as in
- * loadAccessible. Only for statements whose rows all satisfy the viewer's read predicate of `alias` (in the WHERE,
- * the ON of a join, or the derived table of ids they are read by): the flags rely on it (fieldRuleFlags).
+ * per-rule flags that mask fields row by row, and a case's shown state (src/cases/shown-state.ts) or an advisory's
+ * shown status (src/advisories/shown-status.ts), as in loadAccessible. Only for statements whose rows all satisfy the
+ * viewer's read predicate of `alias` (in the WHERE, the ON of a join, or the derived table of ids they are read by):
+ * the flags rely on it (fieldRuleFlags).
  */
 export interface Selection extends SqlFragment {
   metadata: EntityMetadata;
@@ -160,8 +162,20 @@ export interface Selection extends SqlFragment {
   /** Prepended to every result column name, so two selections can share a statement. */
   prefix: string;
   flags: FieldRuleFlags | null;
-  showsState: boolean;
+  /** Keeps the selected shown value with the hydrated, masked entity; null when the type has none. */
+  rememberShown: ShownSelection['remember'] | null;
 }
+
+/** A value shown in place of a stored column, derived per viewer and instant in the same statement. */
+interface ShownSelection {
+  select(ctx: RequestContext, alias: string): SqlFragment;
+  remember(entity: ObjectLiteral, raw: Record<string, unknown>): void;
+}
+
+const SHOWN_SELECTIONS: Record<string, ShownSelection | undefined> = {
+  Case: { select: shownStateSelection, remember: rememberShownState },
+  Advisory: { select: shownStatusSelection, remember: rememberShownStatus },
+};
 
 export function selectionOf(ctx: RequestContext, metadata: EntityMetadata, alias: string, columns: readonly string[] | null, prefix = ''): Selection {
   const escape = (name: string) => ctx.dataSource.driver.escape(name);
@@ -174,13 +188,14 @@ export function selectionOf(ctx: RequestContext, metadata: EntityMetadata, alias
     for (const flag of flags.flags) selects.push(`${flag.sql} AS ${escape(prefix + flag.name)}`);
     Object.assign(params, flags.params);
   }
-  const shown = metadata.name === 'Case' ? shownStateSelection(ctx, alias) : null;
+  const shown = SHOWN_SELECTIONS[metadata.name];
   if (shown) {
-    if (prefix) throw new Error('A case is selected without a prefix (its shown state has a fixed name)');
-    selects.push(shown.sql);
-    Object.assign(params, shown.params);
+    if (prefix) throw new Error(`A ${metadata.name} is selected without a prefix (its shown value has a fixed name)`);
+    const selected = shown.select(ctx, alias);
+    selects.push(selected.sql);
+    Object.assign(params, selected.params);
   }
-  return { sql: selects.join(', '), params, metadata, loaded, resultNames, prefix, flags, showsState: Boolean(shown) };
+  return { sql: selects.join(', '), params, metadata, loaded, resultNames, prefix, flags, rememberShown: shown?.remember ?? null };
 }
 
 /** Runs a statement that selects `selection` and hydrates its rows the way TypeORM does, masked for the viewer. */
@@ -188,7 +203,8 @@ export async function runSelection<T extends ObjectLiteral>(ctx: RequestContext,
   return hydrateAll<T>(ctx, selection, await runStatement(ctx, sql, parameters));
 }
 
-async function runStatement(ctx: RequestContext, sql: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+/** Sends a statement with its named parameters (`:name`, `:...list`) expanded by the driver, as the query builder does. */
+export async function runStatement(ctx: RequestContext, sql: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>[]> {
   const [statement, positional] = ctx.dataSource.driver.escapeQueryWithParameters(sql, parameters);
   return (await managerOf(ctx).query(statement, positional)) as Record<string, unknown>[];
 }
@@ -196,13 +212,13 @@ async function runStatement(ctx: RequestContext, sql: string, parameters: Record
 /** The entities of `selection` in result rows, hydrated as TypeORM does (the driver's own value conversion) and masked. */
 function hydrateAll<T extends ObjectLiteral>(ctx: RequestContext, selection: Selection, raw: Record<string, unknown>[]): T[] {
   const driver = ctx.dataSource.driver;
-  const { metadata, loaded, resultNames, prefix, flags, showsState } = selection;
+  const { metadata, loaded, resultNames, prefix, flags, rememberShown } = selection;
   const exposed = flags ? exposedColumns(metadata.target, metadata.columns.map((each) => each.propertyName)) : [];
   return raw.map((values) => {
     const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
     loaded.forEach((each, index) => each.setEntityValue(entity, driver.prepareHydratedValue(values[resultNames[index]], each)));
     const masked = flags ? maskRow(ctx, metadata.name, exposed, entity, values, prefix) : entity;
-    if (showsState) rememberShownState(masked, values);
+    rememberShown?.(masked, values);
     return masked;
   });
 }

@@ -12,7 +12,7 @@ import { BENCH_USERS, BENCH_VENDOR_CASES, benchDatabaseUrl, parseFlags, splitDat
 import { seedScale } from './seed-scale';
 
 /**
- * `npm run bench -- --cases N --duration S --connections C [--workers W] [--soak S]`
+ * `npm run bench -- --cases N --duration S --connections C [--workers W] [--repeat R] [--soak S]`
  *
  * Seeds (or reuses) an N-case dataset, starts the compiled API server and the hand-written floor server on
  * loopback, and drives each operation with autocannon, bounded by time and by request count. Prints, per
@@ -127,8 +127,11 @@ interface OperationResult {
   name: string;
   statementsPerRequest: number;
   fullScans: string[];
+  /** With --repeat: the median of each figure over the runs (peak RSS: the highest); else the one run. */
   api: LoadResult;
   floor: LoadResult | null;
+  /** API/floor throughput of each interleaved pair of runs (one with --repeat 1). */
+  ratios: number[];
 }
 
 function log(message: string): void {
@@ -416,6 +419,28 @@ function pad(value: string | number, width: number): string {
   return String(value).padStart(width);
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Each figure's median over the runs; completed requests and failures summed; the highest peak RSS. */
+function medianRun(runs: LoadResult[]): LoadResult {
+  const databaseCpu = runs.map((run) => run.databaseCpuMsPerRequest).filter((value): value is number => value !== null);
+  return {
+    completed: runs.reduce((sum, run) => sum + run.completed, 0),
+    requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+    cpuMsPerRequest: median(runs.map((run) => run.cpuMsPerRequest)),
+    databaseCpuMsPerRequest: databaseCpu.length === runs.length ? median(databaseCpu) : null,
+    p50: median(runs.map((run) => run.p50)),
+    p99: median(runs.map((run) => run.p99)),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
+  };
+}
+
 function databaseCpu(run: LoadResult): string {
   return run.databaseCpuMsPerRequest === null ? '-' : run.databaseCpuMsPerRequest.toFixed(1);
 }
@@ -428,7 +453,8 @@ function printTable(results: OperationResult[]): void {
   );
   for (const result of results) {
     const { api, floor } = result;
-    const ratio = floor && floor.completed > 0 && api.completed > 0 ? `${((api.requestsPerSecond / floor.requestsPerSecond) * 100).toFixed(0)}%` : 'n/a';
+    // The median of the pairs' ratios (with one run, the ratio of that pair).
+    const ratio = floor && floor.completed > 0 && api.completed > 0 && result.ratios.length > 0 ? `${(median(result.ratios) * 100).toFixed(0)}%` : 'n/a';
     for (const [side, run] of [['API', api], ['floor', floor]] as const) {
       if (run && run.completed === 0) log(`  ! ${side}: no "${result.name}" request completed within the run (each took longer than --duration)`);
     }
@@ -437,6 +463,7 @@ function printTable(results: OperationResult[]): void {
         `${pad(api.cpuMsPerRequest.toFixed(1), 11)} ${pad(databaseCpu(api), 7)} ${pad(api.peakRssMb.toFixed(0), 12)} | ${pad(floor ? floor.requestsPerSecond.toFixed(0) : '-', 11)} ` +
         `${pad(floor ? floor.p50 : '-', 5)} ${pad(floor ? floor.p99 : '-', 5)} ${pad(floor ? floor.cpuMsPerRequest.toFixed(1) : '-', 11)} ${pad(floor ? databaseCpu(floor) : '-', 7)} | ${pad(ratio, 9)}`,
     );
+    if (result.ratios.length > 1) log(`  API/floor of each pair: ${result.ratios.map((each) => `${(each * 100).toFixed(0)}%`).join(', ')} (figures above: medians of ${result.ratios.length} runs each)`);
     for (const scan of result.fullScans) log(`  EXPLAIN: full scan of ${scan}`);
     const failures = api.errors + api.non2xx + (floor ? floor.errors + floor.non2xx : 0);
     if (failures > 0) log(`  ! ${failures} failed requests during "${result.name}"`);
@@ -472,9 +499,10 @@ async function soak(targets: Target[], pid: number, seconds: number, connections
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), { cases: 100_000, duration: 10, connections: 8, warmup: 3, soak: 0, reseed: false, sql: false, only: 0, workers: cpus().length });
+  const flags = parseFlags(process.argv.slice(2), { cases: 100_000, duration: 10, connections: 8, warmup: 3, soak: 0, reseed: false, sql: false, only: 0, workers: cpus().length, repeat: 1 });
   if (flags.workers < 1 || flags.workers > 64) throw new Error('--workers must be 1..64');
   if (flags.duration < 1 || flags.duration > 600) throw new Error('--duration must be 1..600 seconds');
+  if (flags.repeat < 1 || flags.repeat > 20) throw new Error('--repeat must be 1..20');
   if (flags.connections < 1 || flags.connections > 64) throw new Error('--connections must be 1..64');
   if (flags.soak > 1800) throw new Error('--soak is at most 1800 seconds');
   const url = benchDatabaseUrl();
@@ -530,15 +558,23 @@ async function main(): Promise<void> {
       if (flags.sql) log(`bench: ${operation.name}: the statements of one request`);
       const scans = await explainLastRequest(url, Math.round(statementsPerRequest), flags.sql);
       await load(apiCall, api.pid!, flags.warmup, flags.connections);
-      const apiResult = await load(apiCall, api.pid!, flags.duration, flags.connections);
-      let floorResult: LoadResult | null = null;
-      if (operation.floorPath) {
-        const floorCall = floorTarget(operation.floorPath, tokenFor(operation.role));
+      const floorCall = operation.floorPath ? floorTarget(operation.floorPath, tokenFor(operation.role)) : null;
+      if (floorCall) {
         await call(floorCall);
         await load(floorCall, floor.pid!, flags.warmup, flags.connections);
-        floorResult = await load(floorCall, floor.pid!, flags.duration, flags.connections);
       }
-      results.push({ name: operation.name, statementsPerRequest, fullScans: scans, api: apiResult, floor: floorResult });
+      // --repeat N: API and floor alternate N times, so a drift of the machine's speed hits both alike; the table
+      // shows the medians and the ratio of each pair.
+      const apiRuns: LoadResult[] = [];
+      const floorRuns: LoadResult[] = [];
+      for (let run = 0; run < flags.repeat; run++) {
+        apiRuns.push(await load(apiCall, api.pid!, flags.duration, flags.connections));
+        if (floorCall) floorRuns.push(await load(floorCall, floor.pid!, flags.duration, flags.connections));
+      }
+      const apiResult = medianRun(apiRuns);
+      const floorResult = floorCall ? medianRun(floorRuns) : null;
+      const ratios = floorRuns.map((floorRun, index) => apiRuns[index].requestsPerSecond / Math.max(floorRun.requestsPerSecond, Number.EPSILON));
+      results.push({ name: operation.name, statementsPerRequest, fullScans: scans, api: apiResult, floor: floorResult, ratios });
       log(`bench: ${operation.name}: ${apiResult.requestsPerSecond.toFixed(0)} req/s (floor ${floorResult?.requestsPerSecond.toFixed(0) ?? '-'})`);
     }
 
@@ -553,7 +589,9 @@ async function main(): Promise<void> {
         await explainLastRequest(url, Math.round(statementsAsVendor), true);
       }
       await load(asVendor, api.pid!, flags.warmup, flags.connections);
-      const vendor = await load(asVendor, api.pid!, flags.duration, flags.connections);
+      const vendorRuns: LoadResult[] = [];
+      for (let run = 0; run < flags.repeat; run++) vendorRuns.push(await load(asVendor, api.pid!, flags.duration, flags.connections));
+      const vendor = medianRun(vendorRuns);
       const coordinator = results.find((result) => result.name === dashboard.name)?.api ?? (await load(apiTarget(dashboard, tokens.coordinator), api.pid!, flags.duration, flags.connections));
       authorization = { coordinator, vendor, statementsAsVendor };
     }
@@ -570,7 +608,7 @@ async function main(): Promise<void> {
   }
 
   log('');
-  log(`renraku bench, ${started.toISOString()}: ${flags.cases} cases, ${flags.workers} worker process${flags.workers === 1 ? '' : 'es'} per server, ${flags.connections} connections, ${flags.duration} s per run, ` +
+  log(`renraku bench, ${started.toISOString()}: ${flags.cases} cases, ${flags.workers} worker process${flags.workers === 1 ? '' : 'es'} per server, ${flags.connections} connections, ${flags.duration} s per run${flags.repeat > 1 ? ` (API and floor alternating, ${flags.repeat} runs each)` : ''}, ` +
     `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average at start ${loadavg()[0].toFixed(2)}, Node ${process.version}, ` +
     `InnoDB buffer pool ${memory.bufferPoolMb.toFixed(0)} MB for a ${memory.datasetMb.toFixed(0)} MB dataset, adaptive hash index ${memory.adaptiveHashIndex ? 'on' : 'off'}`);
   printTable(results);
@@ -588,7 +626,7 @@ async function main(): Promise<void> {
   }
 
   mkdirSync(RESULTS_DIRECTORY, { recursive: true });
-  const record = { date: started.toISOString(), cases: flags.cases, workers: flags.workers, connections: flags.connections, duration: flags.duration, cores: cpus().length, ...memory, results, authorization, soak: soakResult };
+  const record = { date: started.toISOString(), cases: flags.cases, workers: flags.workers, connections: flags.connections, duration: flags.duration, repeat: flags.repeat, cores: cpus().length, ...memory, results, authorization, soak: soakResult };
   const file = join(RESULTS_DIRECTORY, `${started.toISOString().replace(/[:.]/g, '-')}-${flags.cases}.json`);
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
   log(`\nbench: results written to ${file}`);

@@ -4,8 +4,8 @@ import { buildAnd, buildOr, CompoundCondition, Condition } from '@ucast/mongo2js
 import { getMetadataStorage } from 'type-graphql';
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { recordEmbargoedReads, rememberPreviousFingerprint, selectPreviousReadFingerprint } from '../audit/embargoed-read';
-import { rememberShownStatus, selectShownStatus } from '../advisories/shown-status';
-import { rememberShownState, selectShownState } from '../cases/shown-state';
+import { rememberShownStatus, selectShownStatus, shownStatusSelection } from '../advisories/shown-status';
+import { rememberShownState, selectShownState, shownStateSelection } from '../cases/shown-state';
 import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
 import { sharedTranslation } from './shared-translations';
@@ -311,15 +311,25 @@ export async function loadAccessible<T extends ObjectLiteral>(ctx: RequestContex
   return rows;
 }
 
-/** Values shown in place of a stored column, derived per viewer and instant in the same statement. */
-interface ShownValue {
+/**
+ * Values shown in place of a stored column, derived per viewer and instant in the same statement: selected by the
+ * query builder (`select`) or as a column of a plain-SQL read (`selection`, see selectionOf), then kept with the
+ * hydrated, masked entity (`remember`).
+ */
+export interface ShownValue {
   select(ctx: RequestContext, query: SelectQueryBuilder<ObjectLiteral>): void;
+  selection(ctx: RequestContext, alias: string): SqlFragment;
   remember(entity: ObjectLiteral, raw: Record<string, unknown>): void;
 }
 const SHOWN_VALUES: Record<string, ShownValue | undefined> = {
-  Case: { select: selectShownState, remember: rememberShownState },
-  Advisory: { select: selectShownStatus, remember: rememberShownStatus },
+  Case: { select: selectShownState, selection: shownStateSelection, remember: rememberShownState },
+  Advisory: { select: selectShownStatus, selection: shownStatusSelection, remember: rememberShownStatus },
 };
+
+/** The value an entity type shows in place of a stored column, if any (a case's state, an advisory's status). */
+export function shownValueOf(entityName: string): ShownValue | undefined {
+  return SHOWN_VALUES[entityName];
+}
 
 async function loadMasked<T extends ObjectLiteral>(
   ctx: RequestContext,

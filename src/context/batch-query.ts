@@ -1,9 +1,7 @@
 import { EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { checkedPerKeyedRow, exposedColumns, FieldRuleFlags, fieldRuleFlags, managerOf, maskRow, policyCondition } from '../authorization/accessible';
+import { checkedPerKeyedRow, exposedColumns, FieldRuleFlags, fieldRuleFlags, managerOf, maskRow, policyCondition, ShownValue, shownValueOf } from '../authorization/accessible';
 import type { SqlFragment } from '../authorization/sql-condition';
-import { rememberShownStatus, shownStatusSelection } from '../advisories/shown-status';
-import { rememberShownState, shownStateSelection } from '../cases/shown-state';
 import type { RequestContext } from './request-context';
 
 /**
@@ -163,19 +161,8 @@ export interface Selection extends SqlFragment {
   prefix: string;
   flags: FieldRuleFlags | null;
   /** Keeps the selected shown value with the hydrated, masked entity; null when the type has none. */
-  rememberShown: ShownSelection['remember'] | null;
+  rememberShown: ShownValue['remember'] | null;
 }
-
-/** A value shown in place of a stored column, derived per viewer and instant in the same statement. */
-interface ShownSelection {
-  select(ctx: RequestContext, alias: string): SqlFragment;
-  remember(entity: ObjectLiteral, raw: Record<string, unknown>): void;
-}
-
-const SHOWN_SELECTIONS: Record<string, ShownSelection | undefined> = {
-  Case: { select: shownStateSelection, remember: rememberShownState },
-  Advisory: { select: shownStatusSelection, remember: rememberShownStatus },
-};
 
 export function selectionOf(ctx: RequestContext, metadata: EntityMetadata, alias: string, columns: readonly string[] | null, prefix = ''): Selection {
   const escape = (name: string) => ctx.dataSource.driver.escape(name);
@@ -188,10 +175,10 @@ export function selectionOf(ctx: RequestContext, metadata: EntityMetadata, alias
     for (const flag of flags.flags) selects.push(`${flag.sql} AS ${escape(prefix + flag.name)}`);
     Object.assign(params, flags.params);
   }
-  const shown = SHOWN_SELECTIONS[metadata.name];
+  const shown = shownValueOf(metadata.name);
   if (shown) {
     if (prefix) throw new Error(`A ${metadata.name} is selected without a prefix (its shown value has a fixed name)`);
-    const selected = shown.select(ctx, alias);
+    const selected = shown.selection(ctx, alias);
     selects.push(selected.sql);
     Object.assign(params, selected.params);
   }

@@ -41,10 +41,20 @@ let built: Promise<GraphQLSchema> | null = null;
  * resolver instead of type-graphql's wrapper, which allocated a resolver-data object and ran an empty middleware
  * chain for every field of every row. type-graphql's own `simple` option; a field whose schema name differs from
  * its property (a case's `state` shows `shownState`) keeps the wrapper, which reads the property.
+ *
+ * This runs before buildSchema, when type-graphql has not yet copied roles and middlewares onto the fields, so it
+ * reads where the decorators put them: a field under any @Authorized or @UseMiddleware (on itself, on a field of the
+ * same name in any class, or on its class or a class it extends) keeps the wrapper and so its checks.
  */
-function resolvePlainFieldsByDefault(): void {
-  for (const field of getMetadataStorage().fields) {
-    if (field.simple === undefined && field.name === field.schemaName && !field.roles && !field.middlewares?.length) field.simple = true;
+export function resolvePlainFieldsByDefault(): void {
+  const storage = getMetadataStorage();
+  const guardedNames = new Set([...storage.authorizedFields, ...storage.middlewares].map((guard) => guard.fieldName));
+  const guardedClasses = [...storage.authorizedResolver, ...storage.resolverMiddlewares].map((guard) => guard.target);
+  const classIsGuarded = (target: Function) => guardedClasses.some((guarded) => target === guarded || target.prototype instanceof guarded);
+  for (const field of storage.fields) {
+    if (field.simple !== undefined || field.name !== field.schemaName) continue;
+    if (guardedNames.has(field.name) || classIsGuarded(field.target)) continue;
+    field.simple = true;
   }
 }
 

@@ -52,12 +52,12 @@ describe('case list pagination with a states filter', () => {
   });
   afterAll(async () => h?.close());
 
-  async function walk(persona: Persona, states: CaseState[], first: number, direction: 'ASC' | 'DESC'): Promise<{ ids: string[]; totals: number[] }> {
+  async function walk(persona: Persona, states: CaseState[] | null, first: number, direction: 'ASC' | 'DESC'): Promise<{ ids: string[]; totals: number[] }> {
     const ids: string[] = [];
     const totals: number[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 100; guard++) {
-      const data: { cases: Page } = await h.ok(persona, PAGE_QUERY, { first, after, filter: { states }, orderBy: { field: 'RECEIVED_AT', direction } });
+      const data: { cases: Page } = await h.ok(persona, PAGE_QUERY, { first, after, filter: states ? { states } : null, orderBy: { field: 'RECEIVED_AT', direction } });
       ids.push(...data.cases.edges.map((edge) => edge.node.id));
       totals.push(data.cases.totalCount);
       if (!data.cases.pageInfo.hasNextPage) break;
@@ -86,7 +86,9 @@ describe('case list pagination with a states filter', () => {
     expect(total.cases.totalCount).toBe((await actual()).VENDOR_CONTACT + (await actual()).COORDINATING);
   });
 
-  it('returns every matching case once, in order, for any states, page size and direction', async () => {
+  // A vendor's first page counts its rows in the page's own statement (COUNT(*) OVER (), see paginate); later pages,
+  // and pages split by state, count in a statement of their own: every page must give the same total.
+  it('returns every matching case once, in order, with the same total on every page, for any states, page size and direction', async () => {
     const cases = (await h.db.dataSource.getRepository(Case).find()).map((row) => ({ id: row.id, state: row.state, receivedAt: row.receivedAt.getTime() }));
     const acmeCases = new Set(seeded.filter((row) => row.acme).map((row) => row.id));
     // Acme's own demo cases count too: they are in the database like any other.
@@ -94,7 +96,7 @@ describe('case list pagination with a states filter', () => {
     expect([...acmeCases].every((id) => notified.has(id))).toBe(true);
     await fc.assert(
       fc.asyncProperty(
-        fc.subarray([...STATES, CaseState.RECEIVED], { minLength: 1 }),
+        fc.option(fc.subarray([...STATES, CaseState.RECEIVED], { minLength: 1 }), { nil: null }),
         fc.integer({ min: 1, max: 12 }),
         fc.constantFrom<'ASC' | 'DESC'>('ASC', 'DESC'),
         fc.constantFrom<Persona>('coordinatorStaff', 'vendorAcmeStaff'),
@@ -102,7 +104,7 @@ describe('case list pagination with a states filter', () => {
           const visible = persona === 'coordinatorStaff' ? cases : cases.filter((row) => notified.has(row.id));
           const sign = direction === 'ASC' ? 1 : -1;
           const expected = visible
-            .filter((row) => states.includes(row.state))
+            .filter((row) => !states || states.includes(row.state))
             .sort((left, right) => sign * (left.receivedAt - right.receivedAt) || sign * (left.id < right.id ? -1 : left.id > right.id ? 1 : 0))
             .map((row) => row.id);
           const { ids, totals } = await walk(persona, states, first, direction);
@@ -110,7 +112,7 @@ describe('case list pagination with a states filter', () => {
           expect(new Set(totals)).toEqual(new Set([expected.length]));
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 40 },
     );
   });
 });

@@ -22,7 +22,16 @@ export function managerOf(ctx: RequestContext): EntityManager {
  * `action` on the entity's subject type, flattened with rule priority by `rulesToAST`. Null means nothing is
  * permitted, so callers answer "empty" without a query.
  */
-export function policyCondition(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, action = 'read'): (SqlFragment & { condition: Condition }) | null {
+export interface PolicyCondition extends SqlFragment {
+  condition: Condition;
+  /**
+   * The SQL is a set of keys the viewer's own rows lead to (`alias.id IN (SELECT key ... UNION ALL ...)`): the
+   * database materializes every key and reads each row, so an ordered page of it reads all of them anyway.
+   */
+  keySet: boolean;
+}
+
+export function policyCondition(ctx: RequestContext, target: EntityTarget<ObjectLiteral>, alias: string, action = 'read'): PolicyCondition | null {
   const metadata = ctx.dataSource.getMetadata(target);
   // Keyed by the ability object itself, which is built per request and per view (the public view of a request has
   // its own), so a translation is reused only under the very rules it was made from.
@@ -34,13 +43,14 @@ export function policyCondition(ctx: RequestContext, target: EntityTarget<Object
     const ast = rulesToAST(ctx.ability, action, metadata.name);
     if (!ast) return null;
     const translator = new SqlConditionTranslator(ctx.dataSource);
-    return { sql: translator.translateRowFilter(ast, metadata, alias), params: translator.params, condition: ast };
+    const { sql, keySet } = translator.translateRowFilterAndForm(ast, metadata, alias);
+    return { sql, params: translator.params, condition: ast, keySet };
   });
   translations.set(key, translated);
   return translated;
 }
 
-const translationsByAbility = new WeakMap<object, Map<string, (SqlFragment & { condition: Condition }) | null>>();
+const translationsByAbility = new WeakMap<object, Map<string, PolicyCondition | null>>();
 
 /** True when the viewer may read every row of the subject and every field of it (no condition, no field list). */
 export function readsEveryRow(ctx: RequestContext, subjectType: string): boolean {
@@ -103,6 +113,8 @@ export class PlainSelect<T extends ObjectLiteral = ObjectLiteral> implements Con
   constructor(
     readonly target: EntityTarget<T>,
     readonly alias: string,
+    /** Its rows are a set of keys the viewer's own rows lead to (PolicyCondition.keySet), narrowed by the other conditions. */
+    readonly keySet = false,
   ) {}
 
   andWhere(sql: string, params?: ObjectLiteral): this {
@@ -127,7 +139,7 @@ export class PlainSelect<T extends ObjectLiteral = ObjectLiteral> implements Con
 export function accessibleSelect<T extends ObjectLiteral>(ctx: RequestContext, target: EntityTarget<T>, alias: string): PlainSelect<T> | null {
   const condition = policyCondition(ctx, target, alias);
   if (!condition) return null;
-  const select = new PlainSelect(target, alias).andWhere(condition.sql, condition.params);
+  const select = new PlainSelect(target, alias, condition.keySet).andWhere(condition.sql, condition.params);
   readPredicates.set(select, { alias, condition: condition.condition });
   return select;
 }

@@ -99,4 +99,25 @@ describe('sharedTranslation', () => {
     sharedTranslation(one, 'read', 'Case', 'spec-sources', () => ++made);
     expect(made).toBe(4);
   });
+
+  it('answers a request asking again with what it was given, and hands a translation without the clock out as is', () => {
+    const clockless = (now: Date) => contextWith((can) => can('read', 'Case', { finderUserId: 'u9' }), now);
+    const first = clockless(new Date('2026-11-27T00:00:00.000Z'));
+    const later = clockless(new Date('2026-11-28T00:00:00.000Z'));
+    let made = 0;
+    const translate = () => ({ params: { who: 'u9' }, made: ++made });
+    const given = sharedTranslation(first, 'read', 'Case', 'spec-clockless', translate);
+    expect(sharedTranslation(first, 'read', 'Case', 'spec-clockless', translate)).toBe(given);
+    expect(sharedTranslation(later, 'read', 'Case', 'spec-clockless', translate)).toBe(given);
+    expect(made).toBe(1);
+    // The same request's copy inside a transaction shares its ability, and so what it was given.
+    expect(sharedTranslation({ ...first, manager: {} } as unknown as RequestContext, 'read', 'Case', 'spec-clockless', translate)).toBe(given);
+    // A request whose clock holds a translation still gets its own copy at another instant.
+    const clocked = (now: Date) => contextWith((can, _cannot, clock) => can('read', 'Case', { receivedAt: { $lte: clock } }), now);
+    const early = clocked(new Date('2026-11-27T00:00:00.000Z'));
+    const late = clocked(new Date('2026-11-28T00:00:00.000Z'));
+    const withClock = (ctx: RequestContext) => () => ({ params: { at: ctx.now } });
+    expect(sharedTranslation(early, 'read', 'Case', 'spec-clocked', withClock(early)).params.at).toBe(early.now);
+    expect(sharedTranslation(late, 'read', 'Case', 'spec-clocked', withClock(late)).params.at).toBe(late.now);
+  });
 });

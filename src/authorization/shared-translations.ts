@@ -24,9 +24,25 @@ interface Shared {
   made: unknown;
   /** The clock of the request that made it: the object to put each later request's clock in place of. */
   madeAt: Date;
+  /** Whether the clock occurs in it at all; when not, every request gets `made` itself, with nothing to replace. */
+  holdsClock: boolean;
 }
 
 const byDataSource = new WeakMap<DataSource, Map<string, Shared>>();
+
+/**
+ * What each request's ability has already been given, so that a request asking for the same translation again (every
+ * loader batch and every restricted field does) skips serializing its rules. Keyed by the ability object: a request's
+ * copies of its context (inside a transaction) share it, while a context with another viewer has another ability.
+ */
+interface Given {
+  now: Date;
+  dataSource: DataSource;
+  byKey: Map<string, unknown>;
+  /** rulesKey for each action and subject. */
+  rules: Map<string, string | null>;
+}
+const givenToAbility = new WeakMap<object, Given>();
 
 class Unshareable extends Error {}
 
@@ -53,6 +69,16 @@ function rulesKey(ctx: RequestContext, action: string, subject: string): string 
   }
 }
 
+/** Whether `target` occurs in `value` (as withClock walks it). */
+function holds(value: unknown, target: Date): boolean {
+  if (value === target) return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((item) => holds(item, target));
+  if (value instanceof FieldCondition) return holds(value.value, target);
+  if (value instanceof CompoundCondition) return value.value.some((item) => holds(item, target));
+  return Object.values(value).some((item) => holds(item, target));
+}
+
 /**
  * `value` with every occurrence of the Date object `from` replaced by `to`, through plain objects, arrays and
  * condition trees; throws Unshareable on a Date other than `from` or an object of any other class.
@@ -75,8 +101,22 @@ function withClock(value: unknown, from: Date, to: Date): unknown {
  * clock in it.
  */
 export function sharedTranslation<T>(ctx: RequestContext, action: string, subject: string, purpose: string, translate: () => T): T {
-  const rules = rulesKey(ctx, action, subject);
-  if (rules === null) return translate();
+  let given = givenToAbility.get(ctx.ability);
+  if (!given || given.now !== ctx.now || given.dataSource !== ctx.dataSource) {
+    given = { now: ctx.now, dataSource: ctx.dataSource, byKey: new Map(), rules: new Map() };
+    givenToAbility.set(ctx.ability, given);
+  }
+  const requestKey = `${purpose}\u0000${action}\u0000${subject}`;
+  if (given.byKey.has(requestKey)) return given.byKey.get(requestKey) as T;
+  const rulesFor = `${action}\u0000${subject}`;
+  let rules = given.rules.get(rulesFor);
+  if (rules === undefined) given.rules.set(rulesFor, (rules = rulesKey(ctx, action, subject)));
+  const result = rules === null ? translate() : translationFor(ctx, action, subject, purpose, rules, translate);
+  given.byKey.set(requestKey, result);
+  return result;
+}
+
+function translationFor<T>(ctx: RequestContext, action: string, subject: string, purpose: string, rules: string, translate: () => T): T {
   let shared = byDataSource.get(ctx.dataSource);
   if (!shared) byDataSource.set(ctx.dataSource, (shared = new Map()));
   const key = `${purpose}\u0000${action}\u0000${subject}\u0000${rules}`;
@@ -84,7 +124,7 @@ export function sharedTranslation<T>(ctx: RequestContext, action: string, subjec
   if (found) {
     shared.delete(key); // most recently used last
     shared.set(key, found);
-    return (found.madeAt === ctx.now ? found.made : withClock(found.made, found.madeAt, ctx.now)) as T;
+    return (found.madeAt === ctx.now || !found.holdsClock ? found.made : withClock(found.made, found.madeAt, ctx.now)) as T;
   }
   const made = translate();
   try {
@@ -94,7 +134,7 @@ export function sharedTranslation<T>(ctx: RequestContext, action: string, subjec
     if (error instanceof Unshareable) return made;
     throw error;
   }
-  shared.set(key, { made, madeAt: ctx.now });
+  shared.set(key, { made, madeAt: ctx.now, holdsClock: holds(made, ctx.now) });
   if (shared.size > MAX_SHARED) shared.delete(shared.keys().next().value!);
   return made;
 }

@@ -84,15 +84,24 @@ export class SqlConditionTranslator {
    * disjunction with a broad disjunct (say, "published") stays as it is, since listing its keys would read the table.
    */
   translateRowFilter(original: Condition, metadata: EntityMetadata, alias: string): string {
+    return this.translateRowFilterAndForm(original, metadata, alias).sql;
+  }
+
+  /** translateRowFilter, and whether it took the form of a set of keys (`alias.id IN (SELECT key ... UNION ALL ...)`). */
+  translateRowFilterAndForm(original: Condition, metadata: EntityMetadata, alias: string): { sql: string; keySet: boolean } {
     const condition = withoutRedundantDisjuncts(original);
     const primary = metadata.primaryColumns;
-    if (!isCompound(condition) || (condition as CompoundCondition).operator !== 'or' || primary.length !== 1) return this.translate(condition, metadata, alias);
+    const plain = () => ({ sql: this.translate(condition, metadata, alias), keySet: false });
+    if (!isCompound(condition) || (condition as CompoundCondition).operator !== 'or' || primary.length !== 1) return plain();
     const disjuncts = (condition as CompoundCondition).value;
     const worthIt = disjuncts.length > 1 && disjuncts.some((part) => this.reachesRelation(part, metadata)) && disjuncts.every((part) => this.isKeyed(part, metadata));
-    if (!worthIt) return this.translate(condition, metadata, alias);
+    if (!worthIt) return plain();
     const keys = disjuncts.map((part) => this.keysOf(part, metadata, primary[0].databaseName));
     const keysAlias = this.escape(`casl_keys_${++aliasCounter}`);
-    return `${this.escape(alias)}.${this.escape(primary[0].databaseName)} IN (SELECT ${keysAlias}.${this.escape('key')} FROM (${keys.join(' UNION ALL ')}) ${keysAlias})`;
+    return {
+      sql: `${this.escape(alias)}.${this.escape(primary[0].databaseName)} IN (SELECT ${keysAlias}.${this.escape('key')} FROM (${keys.join(' UNION ALL ')}) ${keysAlias})`,
+      keySet: true,
+    };
   }
 
   /** A SELECT of the primary keys of the rows of `metadata` for which `condition` holds. */

@@ -112,8 +112,8 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
   if (batch.orderBy && !batch.lastPerKey) sql += ` ORDER BY ${row}.${escape(columnOf(metadata, batch.orderBy).databaseName)} ASC, ${row}.${id} ASC`;
   if (!batch.join) return runSelection<T>(ctx, selection, sql, parameters);
   const raw = await runStatement(ctx, sql, parameters);
-  const rows = hydrateAll<T>(ctx, selection, raw);
-  const joined = join ? hydrateAll(ctx, join.selection, raw) : null;
+  const rows = hydrateSelection<T>(ctx, selection, raw);
+  const joined = join ? hydrateSelection(ctx, join.selection, raw) : null;
   const { foreignKey, found } = batch.join;
   rows.forEach((each, index) => {
     const key = each[foreignKey] as string | null;
@@ -187,7 +187,7 @@ export function selectionOf(ctx: RequestContext, metadata: EntityMetadata, alias
 
 /** Runs a statement that selects `selection` and hydrates its rows the way TypeORM does, masked for the viewer. */
 export async function runSelection<T extends ObjectLiteral>(ctx: RequestContext, selection: Selection, sql: string, parameters: Record<string, unknown>): Promise<T[]> {
-  return hydrateAll<T>(ctx, selection, await runStatement(ctx, sql, parameters));
+  return hydrateSelection<T>(ctx, selection, await runStatement(ctx, sql, parameters));
 }
 
 /** Sends a statement with its named parameters (`:name`, `:...list`) expanded by the driver, as the query builder does. */
@@ -197,7 +197,7 @@ export async function runStatement(ctx: RequestContext, sql: string, parameters:
 }
 
 /** The entities of `selection` in result rows, hydrated as TypeORM does (the driver's own value conversion) and masked. */
-function hydrateAll<T extends ObjectLiteral>(ctx: RequestContext, selection: Selection, raw: Record<string, unknown>[]): T[] {
+export function hydrateSelection<T extends ObjectLiteral>(ctx: RequestContext, selection: Selection, raw: Record<string, unknown>[]): T[] {
   const driver = ctx.dataSource.driver;
   const { metadata, loaded, resultNames, prefix, flags, rememberShown } = selection;
   const exposed = flags ? exposedColumns(metadata.target, metadata.columns.map((each) => each.propertyName)) : [];

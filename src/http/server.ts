@@ -81,6 +81,9 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
     // Every selection costs at least one complexity point, so a document with more could never pass anyway.
     maxRecursiveSelections: config.queryLimits.maxComplexity,
     formatError: (formatted, error) => formatError(formatted, error, { development, logger }),
+    // Apollo's default indents every answer by two spaces: a tenth more bytes to write, and 4% of a vendor portal
+    // request's CPU spent formatting them.
+    stringifyResult: (result) => JSON.stringify(result),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginCacheControlDisabled(),

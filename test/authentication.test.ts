@@ -1,4 +1,6 @@
 import { SignJWT } from 'jose';
+import { RateLimiterMySQL, RateLimiterSQLite } from 'rate-limiter-flexible';
+import { createRateLimiter } from '../src/http/rate-limit';
 import { User } from '../src/organizations/user.entity';
 import { signToken } from '../src/context/authentication';
 import { createHarness, errorCode, Harness } from './support/harness';
@@ -64,6 +66,37 @@ describe('authentication and administration over HTTP', () => {
     expect(response.status).toBe(401);
     expect(response.body.data ?? null).toBeNull();
     expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('reads the failed-authentication counter in the user lookup of a token, and on its own otherwise', async () => {
+    // rate-limiter-flexible's own read: its MySQL and SQLite stores both read through their common base's get().
+    const storeBase = Object.getPrototypeOf(RateLimiterMySQL.prototype) as { get: () => Promise<unknown> };
+    expect(Object.getPrototypeOf(RateLimiterSQLite.prototype)).toBe(storeBase);
+    const ownReads = jest.spyOn(storeBase, 'get');
+    const lookups = jest.spyOn(h.db.dataSource, 'query');
+    try {
+      expect((await post('{ viewer { persona } }', `Bearer ${h.tokens.vendorAcmeStaff}`)).status).toBe(200);
+      expect(ownReads).not.toHaveBeenCalled();
+      expect(lookups.mock.calls.filter(([sql]) => String(sql).includes('rate_limit'))).toHaveLength(1);
+      // Refused before any lookup (a bad signature): the counter is read by itself, then counted.
+      expect((await post('{ viewer { persona } }', 'Bearer not-a-token')).status).toBe(401);
+      expect(ownReads).toHaveBeenCalledTimes(1);
+    } finally {
+      ownReads.mockRestore();
+      lookups.mockRestore();
+    }
+  });
+
+  it('judges a counter read elsewhere as the limiter judges its own', () => {
+    const limiter = createRateLimiter('spec-counter', 3, 60);
+    const read = limiter.counterRead('192.0.2.1');
+    const now = Date.parse('2026-11-27T00:00:00Z');
+    expect(read.storedKey).toBe('spec-counter:192.0.2.1');
+    expect(() => read.assertAvailable(null, now)).not.toThrow();
+    expect(() => read.assertAvailable({ points: 2, expire: now + 1_000 }, now)).not.toThrow();
+    expect(() => read.assertAvailable({ points: '3', expire: String(now + 1_000) }, now)).toThrow('Too many requests');
+    expect(() => read.assertAvailable({ points: 3, expire: now }, now)).not.toThrow(); // the window has ended
+    expect(() => read.assertAvailable({ points: 5, expire: null }, now)).toThrow('Too many requests');
   });
 
   it('takes a token it verified before as valid only until it expires, and still refuses a user deactivated since', async () => {

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AppConfig } from '../config/config';
+import { CounterRead, RATE_LIMIT_TABLE } from '../http/rate-limit';
 import { UnauthenticatedError } from '../errors/errors';
 import { ApiKey } from '../organizations/api-key.entity';
 import { Organization, OrganizationKind } from '../organizations/organization.entity';
@@ -41,10 +42,17 @@ export class Authenticator {
    * query builder's assembly cost more than the lookup itself.
    */
   private readonly userLookup: string;
+  /** userLookup and one rate-limit counter in the same statement: a row even when the user is unknown. */
+  private readonly userLookupWithCounter: string;
 
   constructor(private readonly config: AppConfig, private readonly dataSource: DataSource) {
     const user = dataSource.getRepository(User).createQueryBuilder('user').select(['user.id', 'user.displayName', 'user.organizationId', 'user.role', 'user.active']);
     [this.userLookup] = withTenant(user, 'user.organizationId').where('user.id = :userId', { userId: '' }).getQueryAndParameters();
+    const escape = (name: string) => dataSource.driver.escape(name);
+    this.userLookupWithCounter =
+      `SELECT ${escape('looked')}.*, ${escape('counter')}.${escape('points')} AS ${escape('counter_points')}, ${escape('counter')}.${escape('expire')} AS ${escape('counter_expire')} ` +
+      `FROM (SELECT 1 AS ${escape('one')}) ${escape('anchor')} LEFT JOIN (${this.userLookup}) ${escape('looked')} ON 1 = 1 ` +
+      `LEFT JOIN ${escape(RATE_LIMIT_TABLE)} ${escape('counter')} ON ${escape('counter')}.${escape('key')} = ?`;
     if (config.jwksUrl) this.verificationKey = createRemoteJWKSet(new URL(config.jwksUrl));
     else if (config.jwtSecret) this.verificationKey = new TextEncoder().encode(config.jwtSecret);
     else throw new Error('No token verification key configured');
@@ -55,12 +63,12 @@ export class Authenticator {
    * The viewer for an Authorization header. No header is the anonymous public; a header that is present but
    * bad, expired, revoked or for an unknown or inactive user is UNAUTHENTICATED, never a public view.
    */
-  async authenticate(authorization: string | undefined, now: Date = new Date()): Promise<Viewer> {
+  async authenticate(authorization: string | undefined, now: Date = new Date(), counter?: CounterCheck): Promise<Viewer> {
     if (!authorization) return ANONYMOUS;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
     const credential = match[1];
-    return credential.startsWith(API_KEY_PREFIX) ? this.authenticateApiKey(credential, now) : this.authenticateToken(credential);
+    return credential.startsWith(API_KEY_PREFIX) ? this.authenticateApiKey(credential, now) : this.authenticateToken(credential, counter);
   }
 
   private async verifiedSubject(token: string): Promise<string> {
@@ -87,17 +95,27 @@ export class Authenticator {
     return payload.sub;
   }
 
-  private async authenticateToken(token: string): Promise<Viewer> {
+  private async authenticateToken(token: string, counter?: CounterCheck): Promise<Viewer> {
     const subject = await this.verifiedSubject(token);
-    const [user] = (await this.dataSource.query(this.userLookup, [subject])) as (TenantColumns & {
-      user_id: string;
+    const [found] = (await (counter
+      ? this.dataSource.query(this.userLookupWithCounter, [subject, counter.read.storedKey])
+      : this.dataSource.query(this.userLookup, [subject]))) as (TenantColumns & {
+      user_id: string | null;
       user_displayName: string;
       user_organizationId: string | null;
       user_role: UserRole;
       user_active: unknown;
+      counter_points?: unknown;
+      counter_expire?: unknown;
     })[];
+    if (counter) {
+      counter.checked = true;
+      // Before the user is looked at: a used-up counter refuses a valid token and a wrong one alike.
+      counter.read.assertAvailable(found.counter_points === null || found.counter_points === undefined ? null : { points: found.counter_points, expire: found.counter_expire });
+    }
+    const user = found?.user_id ? found : undefined;
     if (!user || !Number(user.user_active)) throw new UnauthenticatedError('The token is invalid or expired');
-    return viewerFor({ userId: user.user_id, displayName: user.user_displayName, organizationId: user.user_organizationId, role: user.user_role, apiKeyId: null }, user);
+    return viewerFor({ userId: user.user_id!, displayName: user.user_displayName, organizationId: user.user_organizationId, role: user.user_role, apiKeyId: null }, user);
   }
 
   private async authenticateApiKey(credential: string, now: Date): Promise<Viewer> {
@@ -116,6 +134,15 @@ export class Authenticator {
     }
     return viewerFor({ userId: null, displayName: `API key ${key.name}`, organizationId: key.organizationId, role: key.role, apiKeyId: key.id }, found!.raw[0]);
   }
+}
+
+/**
+ * A rate-limit counter for the token path to read in its user lookup, so that an authenticated request costs one
+ * statement: `checked` tells the caller whether that statement ran (a token refused before it was not checked).
+ */
+export interface CounterCheck {
+  read: CounterRead;
+  checked: boolean;
 }
 
 interface TenantColumns {

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
-import { API_KEY_PREFIX, Authenticator } from '../context/authentication';
+import { API_KEY_PREFIX, Authenticator, CounterCheck } from '../context/authentication';
 import type { RequestContext } from '../context/request-context';
 import { Viewer } from '../context/viewer';
 import { UnauthenticatedError } from '../errors/errors';
@@ -60,12 +60,16 @@ export class AuthenticationGuard {
   async authenticate(authorization: string | undefined, clientAddress: string): Promise<Viewer> {
     if (!authorization) return this.authenticator.authenticate(authorization);
     const apiKey = apiKeyPrefixOf(authorization);
-    await this.perAddress.assertAvailable(this.dataSource, clientAddress);
+    // A token's user lookup reads the address's counter in the same statement (one statement per request, portals
+    // poll); an API key checks it first, as does a token refused before its lookup ran (below).
+    const counter: CounterCheck | undefined = apiKey ? undefined : { read: this.perAddress.counterRead(clientAddress), checked: false };
+    if (!counter) await this.perAddress.assertAvailable(this.dataSource, clientAddress);
     if (apiKey) await this.perApiKey.assertAvailable(this.dataSource, apiKey);
     try {
-      return await this.authenticator.authenticate(authorization);
+      return await this.authenticator.authenticate(authorization, new Date(), counter);
     } catch (error) {
       if (error instanceof UnauthenticatedError) {
+        if (counter && !counter.checked) await this.perAddress.assertAvailable(this.dataSource, clientAddress);
         await this.perAddress.consume(this.dataSource, clientAddress);
         if (apiKey) await this.perApiKey.consume(this.dataSource, apiKey);
       }

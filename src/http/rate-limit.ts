@@ -20,6 +20,31 @@ export interface RateLimiter {
   reset(dataSource: DataSource, key: string): Promise<void>;
   /** Throws RATE_LIMITED when `key` has used up its points in the current window, without counting anything. */
   assertAvailable(dataSource: DataSource, key: string): Promise<void>;
+  /**
+   * assertAvailable for a counter another statement read (`counterRead` says which row and how): lets a caller
+   * read it alongside something it reads anyway instead of in a statement of its own.
+   */
+  counterRead(key: string): CounterRead;
+}
+
+/** How to read one counter of a limiter in someone else's statement, and the verdict on what was read. */
+export interface CounterRead {
+  /** The row's key in RATE_LIMIT_TABLE. */
+  readonly storedKey: string;
+  /** Throws RATE_LIMITED when the row read (null when there is none) is a used-up counter whose window has not ended. */
+  assertAvailable(row: { points: unknown; expire: unknown } | null, now?: number): void;
+}
+
+/**
+ * What rate-limiter-flexible's MySQL and SQLite stores keep per key (`points` used, `expire` in epoch ms or NULL) and
+ * how their get() reads it: a row whose window ended counts as none.
+ */
+function availableAfter(points: number, row: { points: unknown; expire: unknown } | null, now: number): number | null {
+  if (!row) return null;
+  const expire = row.expire === null || row.expire === undefined ? null : Number(row.expire);
+  if (expire !== null && expire <= now) return null;
+  if (Number(row.points) < points) return null;
+  return expire === null ? -1 : Math.max(expire - now, 0);
 }
 
 /**
@@ -56,6 +81,15 @@ export function createRateLimiter(name: string, points: number, duration: number
     async assertAvailable(dataSource, key) {
       const state = await storeFor(dataSource).get(key);
       if (state && state.consumedPoints >= points) throw new RateLimitedError(state.msBeforeNext / 1000);
+    },
+    counterRead(key) {
+      return {
+        storedKey: `${name}:${key}`,
+        assertAvailable(row, now = Date.now()) {
+          const blockedFor = availableAfter(points, row, now);
+          if (blockedFor !== null) throw new RateLimitedError(blockedFor / 1000);
+        },
+      };
     },
   };
 }

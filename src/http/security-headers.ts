@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 export const PRIVATE_NO_STORE = 'private, no-store';
@@ -8,10 +9,15 @@ export const PRIVATE_NO_STORE = 'private, no-store';
  * advisories, feeds) opt in with `allowPublicCaching`; their 404s keep the private default.
  */
 export function securityHeaders(_request: Request, response: Response, next: NextFunction): void {
+  setSecurityHeaders(response);
+  next();
+}
+
+/** securityHeaders for a response served outside Express (the direct GraphQL endpoint). */
+export function setSecurityHeaders(response: ServerResponse): void {
   response.setHeader('cache-control', PRIVATE_NO_STORE);
   response.setHeader('x-content-type-options', 'nosniff');
   response.setHeader('referrer-policy', 'no-referrer');
-  next();
 }
 
 /** For a response whose body is public content, the same for every caller: shared caches may keep it briefly. */

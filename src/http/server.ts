@@ -18,7 +18,8 @@ import { getSchema } from '../schema';
 import { AuthenticationGuard, mutationRateLimitPlugin } from './abuse-limits';
 import { introspectionGuardPlugin } from './introspection-guard';
 import { queryLimitsPlugin } from './query-limits';
-import { securityHeaders } from './security-headers';
+import { clientAddressOf, GRAPHQL_BODY_LIMIT, serveGraphqlPost, servesDirectly } from './graphql-endpoint';
+import { securityHeaders, setSecurityHeaders } from './security-headers';
 
 export type Clock = () => Date;
 
@@ -50,7 +51,13 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  const httpServer = http.createServer(app);
+  // A GraphQL POST of JSON (what every client sends) is served without Express (see servesDirectly); everything
+  // else goes through the Express app. Set once Apollo has started.
+  let serveDirectly: ((request: http.IncomingMessage, response: http.ServerResponse) => void) | null = null;
+  const httpServer = http.createServer((request, response) => {
+    if (serveDirectly && servesDirectly(request)) serveDirectly(request, response);
+    else app(request, response);
+  });
   // Longer than any client's or proxy's idle timeout (Node's fetch keeps 4 s, load balancers 60 s), so the client
   // closes an idle connection first: with Node's 5 s default, a request sent as the server closed it met ECONNRESET.
   httpServer.keepAliveTimeout = 65_000;
@@ -95,15 +102,39 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
   });
   await apollo.start();
 
-  app.use(securityHeaders);
-  app.use((request: Request, response: Response, next: NextFunction) => {
+  /** The request id every response carries, and the log line written when the response is finished. */
+  const beginRequest = (request: http.IncomingMessage, response: http.ServerResponse, url: string): string => {
     const requestId = String(request.headers['x-request-id'] ?? randomUUID()).slice(0, 100);
-    response.locals.requestId = requestId;
     response.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     response.on('finish', () => {
-      logger.info({ requestId, method: request.method, path: request.originalUrl.split('?')[0], status: response.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      logger.info({ requestId, method: request.method, path: url.split('?')[0], status: response.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
     });
+    return requestId;
+  };
+
+  const graphqlContext = async (authorization: string | undefined, clientAddress: string, requestId: string, response: http.ServerResponse) => {
+    let viewer: Viewer;
+    try {
+      viewer = await authenticationGuard.authenticate(authorization, clientAddress);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: error.extensions.http ?? { status: 401 } } });
+    }
+    response.setHeader('cache-control', 'private, no-store');
+    return contextFor(viewer, { requestId, clientAddress });
+  };
+
+  serveDirectly = (request, response) => {
+    setSecurityHeaders(response);
+    const requestId = beginRequest(request, response, request.url ?? '');
+    const clientAddress = clientAddressOf(request);
+    void serveGraphqlPost(apollo, request, response, () => graphqlContext(request.headers.authorization, clientAddress, requestId, response), logger);
+  };
+
+  app.use(securityHeaders);
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    response.locals.requestId = beginRequest(request, response, request.originalUrl);
     next();
   });
 
@@ -127,19 +158,9 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
   graphqlApp.set('trust proxy', 'loopback');
   app.use('/graphql', graphqlApp);
   graphqlApp.use(
-    express.json({ limit: '256kb' }),
+    express.json({ limit: GRAPHQL_BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        let viewer: Viewer;
-        try {
-          viewer = await authenticationGuard.authenticate(req.headers.authorization, req.ip ?? 'unknown');
-        } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: error.extensions.http ?? { status: 401 } } });
-        }
-        res.setHeader('cache-control', 'private, no-store');
-        return contextFor(viewer, { requestId: res.locals.requestId as string, clientAddress: req.ip ?? 'unknown' });
-      },
+      context: ({ req, res }) => graphqlContext(req.headers.authorization, req.ip ?? 'unknown', res.locals.requestId as string, res),
     }),
   );
 

@@ -4,7 +4,7 @@ import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { SelectQueryBuilder } from 'typeorm';
 import { buildAbility } from '../../policies';
 import { isAuditedReader } from '../audit/embargoed-read';
-import { accessibleQuery, accessibleSelect, accessibleSubquerySql, checkedPerKeyedRow, ConditionSink, PlainSelect, policyCondition, restrictToReadableFields } from '../authorization/accessible';
+import { accessibleQuery, accessibleSelect, accessibleSubquerySql, ConditionSink, PlainSelect, policyCondition, restrictToReadableFields, testedPerRow } from '../authorization/accessible';
 import { sameCondition } from '../authorization/sql-condition';
 import { connectionOf, ConnectionShape, decodeCursor, emptyConnection, MAX_PAGE_SIZE, PageArgs, SortKey } from '../common/connection';
 import { projectedColumns, runSelection, runStatement, selectionOf } from '../context/batch-query';
@@ -272,7 +272,7 @@ async function countUpTo(view: RequestContext, rows: PlainSelect<Advisory>, lead
  *
  * With a leader, the page's ids are read in index order and limited there, each having passed every condition of
  * the search in leaderRows, as a derived table the advisories are joined to (so that the limit applies to the ids,
- * on both databases). The policy stays on the joined rows, written so that it drives nothing (checkedPerKeyedRow):
+ * on both databases). The policy stays on the joined rows, written so that it drives nothing (testedPerRow):
  * SQLite, without statistics, would otherwise walk the publication index and test each advisory against the ids,
  * reading every advisory newer than the page. Without a leader, the advisories themselves, newest first.
  */
@@ -301,7 +301,7 @@ async function searchPage(
     const pageIds = `${leaderRows(view, rows, leader, cursor)} ORDER BY lt.publishedAt DESC, lt.advisoryId DESC LIMIT ${first + 1}`;
     sql =
       `SELECT ${selection.sql} FROM (${pageIds}) ${escape('page_ids')} INNER JOIN ${table} ON a.id = ${escape('page_ids')}.${escape('advisoryId')} ` +
-      `WHERE ${checkedPerKeyedRow(policy.sql)} ${order}`;
+      `WHERE ${testedPerRow(policy.sql)} ${order}`;
   } else {
     const cursor = after ? ['a.publishedAt < :searchCursorValue OR (a.publishedAt = :searchCursorValue AND a.id < :searchCursorId)'] : [];
     sql = `SELECT ${selection.sql} FROM ${table} WHERE ${rows.whereSql(cursor)} ${order} LIMIT ${first + 1}`;

@@ -83,7 +83,7 @@ export function accessibleQuery<T extends ObjectLiteral>(
 
 /**
  * A predicate for a statement that selects its rows by a short list of keys (a DataLoader batch, a page of ids), to
- * be tested on those rows only. MySQL and MariaDB turn a top-level EXISTS or IN predicate into a semi-join and may
+ * be tested on those rows only, when it holds a subquery. MySQL and MariaDB turn a top-level EXISTS or IN predicate into a semi-join and may
  * then drive the query from the policy's side (every case row of a vendor, say) instead of from the keys: measured
  * at 10k cases, 20 ms instead of 2 ms per batch. Under OR it is no semi-join, but MariaDB still turns an EXISTS into
  * an IN over a materialized set: every row the policy admits (all of a vendor's case rows), read for each batch, so
@@ -91,6 +91,15 @@ export function accessibleQuery<T extends ObjectLiteral>(
  * row (0.3-0.4 ms less for a vendor's 188 contact attempts at 10k). NULL and false are both "no", as in a WHERE.
  */
 export function checkedPerKeyedRow(predicate: string): string {
+  // Without a subquery there is no semi-join to avoid, and the bare predicate can use an index with the keys: a
+  // vendor's own case_vendor rows by (caseId, vendorId) instead of every row of the batch's cases tested in a CASE
+  // (1.24 -> 1.04 ms per batch at 10k). Parameters are bound, so SELECT in the text is the translator's own.
+  if (!/\bSELECT\b/i.test(predicate)) return `(${predicate})`;
+  return testedPerRow(predicate);
+}
+
+/** A predicate no planner can use to choose an index or a join order: tested on each row the rest of the statement reads. */
+export function testedPerRow(predicate: string): string {
   return `(CASE WHEN ${predicate} THEN 1 ELSE 0 END) = 1`;
 }
 

@@ -492,9 +492,16 @@ async function soak(targets: Target[], pid: number, seconds: number, connections
   const baseline = warm[0]?.rssMb ?? samples[0]?.rssMb ?? 0;
   const last = samples[samples.length - 1]?.rssMb ?? 0;
   const max = Math.max(...samples.map((sample) => sample.rssMb));
+  // RSS follows the garbage collector's sawtooth (tens of MB within seconds), so two single samples can differ by a
+  // quarter with no growth at all: the trend is the median of the first minute after warm-up against the last minute's.
+  const window = Math.max(1, Math.min(12, Math.floor(warm.length / 3)));
+  const firstMinuteMb = median(warm.slice(0, window).map((sample) => sample.rssMb));
+  const lastMinuteMb = median(samples.slice(-window).map((sample) => sample.rssMb));
   return {
     seconds, samples, requests: result.requests.total, errors: result.errors + result.timeouts + result.non2xx,
     baselineMb: baseline, lastMb: last, maxMb: max, growthPercent: baseline ? ((last - baseline) / baseline) * 100 : 0,
+    firstMinuteMedianMb: firstMinuteMb, lastMinuteMedianMb: lastMinuteMb,
+    medianGrowthPercent: firstMinuteMb ? ((lastMinuteMb - firstMinuteMb) / firstMinuteMb) * 100 : 0,
   };
 }
 
@@ -622,7 +629,9 @@ async function main(): Promise<void> {
   if (soakResult) {
     log('');
     log(`soak ${soakResult.seconds} s, ${soakResult.requests} requests (${soakResult.errors} failed): RSS after warm-up ${soakResult.baselineMb.toFixed(0)} MB, ` +
-      `at the end ${soakResult.lastMb.toFixed(0)} MB, max ${soakResult.maxMb.toFixed(0)} MB: growth ${soakResult.growthPercent.toFixed(1)}%`);
+      `at the end ${soakResult.lastMb.toFixed(0)} MB, max ${soakResult.maxMb.toFixed(0)} MB: growth ${soakResult.growthPercent.toFixed(1)}%; ` +
+      `median of the first minute after warm-up ${soakResult.firstMinuteMedianMb.toFixed(0)} MB, of the last minute ${soakResult.lastMinuteMedianMb.toFixed(0)} MB: ` +
+      `growth ${soakResult.medianGrowthPercent.toFixed(1)}%`);
   }
 
   mkdirSync(RESULTS_DIRECTORY, { recursive: true });

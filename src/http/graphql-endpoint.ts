@@ -45,17 +45,24 @@ function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       length += chunk.length;
       if (length > GRAPHQL_BODY_LIMIT) {
+        // Stop reading and answer; the connection is closed after the answer (answerError), the rest left unread.
+        request.off('data', onData);
+        request.pause();
         reject(new BadRequestBody(413, `The request body is larger than ${GRAPHQL_BODY_LIMIT / 1024} KB`));
-        request.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    request.on('data', onData);
     request.on('end', () => resolve(Buffer.concat(chunks, length).toString('utf8')));
     request.on('error', reject);
+    // A client that goes away mid-body: nothing to answer (settling twice is a no-op).
+    request.on('close', () => {
+      if (!request.complete) reject(new Error('The client closed the request before its body ended'));
+    });
   });
 }
 
@@ -78,6 +85,8 @@ function answerError(response: ServerResponse, status: number, code: string, mes
   }
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
   response.statusCode = status;
+  // An oversized body was left unread: the connection cannot carry another request.
+  if (status === 413) response.setHeader('connection', 'close');
   response.setHeader('content-type', 'application/json; charset=utf-8');
   response.setHeader('content-length', Buffer.byteLength(body));
   response.end(body);

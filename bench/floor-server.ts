@@ -12,9 +12,9 @@ import { runServerProcesses } from '../src/http/workers';
 import { DisclosureSection, joinSections } from '../src/disclosure/disclosure-section';
 
 /**
- * The floor: the benchmark's four reads written by hand on mysql2 and node:http, with the same authentication
- * (the same JWT check, the viewer and the address's failed-authentication counter looked up in one statement), the same authorization written as plain SQL and the
- * same audit of embargoed reads. No ORM, no GraphQL, no policy engine: what the API is compared against. Only pure
+ * The floor: the benchmark's four reads written by hand on mysql2 and node:http, with the same authentication (the
+ * same JWT check, the viewer and the address's failed-authentication counter looked up in one statement), the same
+ * authorization written as plain SQL and the same audit of embargoed reads. No ORM, no GraphQL, no policy engine: what the API is compared against. Only pure
  * helpers (CVSS scores, the audit hash and fingerprint, how search words fold into index terms) are shared with the app.
  */
 

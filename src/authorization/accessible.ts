@@ -83,9 +83,9 @@ export function accessibleQuery<T extends ObjectLiteral>(
 
 /**
  * A predicate for a statement that selects its rows by a short list of keys (a DataLoader batch, a page of ids), to
- * be tested on those rows only, when it holds a subquery. MySQL and MariaDB turn a top-level EXISTS or IN predicate into a semi-join and may
- * then drive the query from the policy's side (every case row of a vendor, say) instead of from the keys: measured
- * at 10k cases, 20 ms instead of 2 ms per batch. Under OR it is no semi-join, but MariaDB still turns an EXISTS into
+ * be tested on those rows only, when it holds a subquery. MySQL and MariaDB turn a top-level EXISTS or IN predicate
+ * into a semi-join and may then drive the query from the policy's side (every case row of a vendor, say) instead of
+ * from the keys: measured at 10k cases, 20 ms instead of 2 ms per batch. Under OR it is no semi-join, but MariaDB still turns an EXISTS into
  * an IN over a materialized set: every row the policy admits (all of a vendor's case rows), read for each batch, so
  * the cost grew with the vendor's size instead of the batch's. Inside a CASE it is neither, and is looked up per
  * row (0.3-0.4 ms less for a vendor's 188 contact attempts at 10k). NULL and false are both "no", as in a WHERE.

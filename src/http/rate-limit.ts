@@ -36,10 +36,11 @@ export interface CounterRead {
 }
 
 /**
- * What rate-limiter-flexible's MySQL and SQLite stores keep per key (`points` used, `expire` in epoch ms or NULL) and
- * how their get() reads it: a row whose window ended counts as none.
+ * The milliseconds until a used-up counter frees (-1 for one without an end), or null when it is not used up: the
+ * row as rate-limiter-flexible's MySQL and SQLite stores keep it (`points` used, `expire` in epoch ms or NULL) and as
+ * their get() reads it, a row whose window ended counting as none.
  */
-function availableAfter(points: number, row: { points: unknown; expire: unknown } | null, now: number): number | null {
+function blockedFor(points: number, row: { points: unknown; expire: unknown } | null, now: number): number | null {
   if (!row) return null;
   const expire = row.expire === null || row.expire === undefined ? null : Number(row.expire);
   if (expire !== null && expire <= now) return null;
@@ -86,8 +87,8 @@ export function createRateLimiter(name: string, points: number, duration: number
       return {
         storedKey: `${name}:${key}`,
         assertAvailable(row, now = Date.now()) {
-          const blockedFor = availableAfter(points, row, now);
-          if (blockedFor !== null) throw new RateLimitedError(blockedFor / 1000);
+          const milliseconds = blockedFor(points, row, now);
+          if (milliseconds !== null) throw new RateLimitedError(milliseconds / 1000);
         },
       };
     },

@@ -19,7 +19,7 @@ import { AuthenticationGuard, mutationRateLimitPlugin } from './abuse-limits';
 import { introspectionGuardPlugin } from './introspection-guard';
 import { queryLimitsPlugin } from './query-limits';
 import { clientAddressOf, GRAPHQL_BODY_LIMIT, serveGraphqlPost, servesDirectly } from './graphql-endpoint';
-import { securityHeaders, setSecurityHeaders } from './security-headers';
+import { PRIVATE_NO_STORE, securityHeaders, setSecurityHeaders } from './security-headers';
 
 export type Clock = () => Date;
 
@@ -121,7 +121,7 @@ export async function createServer(deps: AppDependencies): Promise<RenrakuServer
       if (!(error instanceof DomainError)) throw error;
       throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: error.extensions.http ?? { status: 401 } } });
     }
-    response.setHeader('cache-control', 'private, no-store');
+    response.setHeader('cache-control', PRIVATE_NO_STORE);
     return contextFor(viewer, { requestId, clientAddress });
   };
 

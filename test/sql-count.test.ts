@@ -227,6 +227,44 @@ describe('SQL statements per request', () => {
     expect(rewritten).toBeGreaterThan(0);
   });
 
+  describe('a page of cases loads its relations before its fields resolve (src/cases/case-prefetch.ts)', () => {
+    const RELATIONS = `
+      mine: caseVendors { status vendor { name } }
+      theirs: caseVendors { notifiedAt contactAttempts @skip(if: $skipAttempts) { channel } }
+      last: lastContactAttempt { outcome attemptedAt }
+      ...Attempts`;
+    const FRAGMENTS = `
+      fragment Attempts on Case { caseVendors { id contactAttempts { attemptedAt } } contactAttempts @include(if: $withCaseAttempts) { id } }`;
+    const page = (extra = '') => `query($first: Int!, $skipAttempts: Boolean!, $withCaseAttempts: Boolean!) {
+      cases(first: $first) { edges { node { id ${RELATIONS} ${extra} } } } } ${FRAGMENTS}`;
+    const single = `query($id: ID!, $skipAttempts: Boolean!, $withCaseAttempts: Boolean!) { case(id: $id) { id ${RELATIONS} } } ${FRAGMENTS}`;
+    const statements = (persona: Persona, query: string, variables: Record<string, unknown>) => counter.count(() => h.ok(persona, query, variables));
+
+    it.each(['coordinatorStaff', 'vendorAcmeAdmin'] as Persona[])('answers as the fields would one case at a time, for %s', async (persona) => {
+      for (const flags of [{ skipAttempts: false, withCaseAttempts: true }, { skipAttempts: true, withCaseAttempts: false }]) {
+        const data = await h.ok<{ cases: Page }>(persona, page(), { first: 10, ...flags });
+        expect(data.cases.edges.length).toBeGreaterThan(0);
+        for (const edge of data.cases.edges) {
+          const one = await h.ok<{ case: Record<string, unknown> }>(persona, single, { id: edge.node.id, ...flags });
+          expect(edge.node).toEqual(one.case);
+        }
+        expect(data.cases.edges.some((edge) => (edge.node.mine as unknown[]).length > 0)).toBe(true);
+      }
+    });
+
+    it('sends a statement for each distinct selection, none for a skipped field, and as many for 1 case as for 10', async () => {
+      const flags = { skipAttempts: false, withCaseAttempts: false };
+      const base = await statements('coordinatorStaff', page(), { first: 10, ...flags });
+      expect(await statements('coordinatorStaff', page(), { first: 1, ...flags })).toBe(base);
+      // The attempts under `theirs` are the only selection of their columns: skipping them saves their statement.
+      expect(await statements('coordinatorStaff', page(), { first: 10, ...flags, skipAttempts: true })).toBe(base - 1);
+      // The case's own attempts, included: one statement more.
+      expect(await statements('coordinatorStaff', page(), { first: 10, ...flags, withCaseAttempts: true })).toBe(base + 1);
+      // A second alias with the same selection as the fragment's caseVendors shares its loader: no statement more.
+      expect(await statements('coordinatorStaff', page('again: caseVendors { id contactAttempts { attemptedAt } }'), { first: 10, ...flags })).toBe(base);
+    });
+  });
+
   it('counts a statement per row when a resolver does query per row, so the test above can fail', async () => {
     const perRow = async (first: number) =>
       counter.count(async () => {

@@ -3,10 +3,11 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Roo
 import { Advisory } from '../advisories/advisory.entity';
 import { Access } from '../authorization/access';
 import { Connection, PageArgs } from '../common/connection';
-import { selectedFields, selectedFieldsUnder, selectedNodeFields } from '../common/selected-fields';
+import { selectedNodeFields } from '../common/selected-fields';
 import { ContactAttempt } from '../contact/contact-attempt.entity';
 import type { RequestContext } from '../context/request-context';
 import { Vendor } from '../vendors/vendor.entity';
+import { caseLoaders, prefetchCaseRelations } from './case-prefetch';
 import { Case, CaseTransition, CaseVendor } from './case.entity';
 import { AddVendorToCaseInput, CaseFilter, CaseOrder, SubmitReportInput, TransitionCaseInput, UpdateCaseInput, UpdateVendorStatusInput } from './case.input';
 import * as cases from './case.service';
@@ -17,14 +18,16 @@ const CaseConnection = Connection(Case, 'Case');
 export class CaseResolver {
   @Access('AUTHENTICATED')
   @Query(() => CaseConnection, { description: 'The cases the viewer may see.' })
-  cases(
+  async cases(
     @Ctx() ctx: RequestContext,
     @Args() page: PageArgs,
     @Arg('filter', () => CaseFilter, { nullable: true }) filter?: CaseFilter,
     @Arg('orderBy', () => CaseOrder, { nullable: true }) orderBy?: CaseOrder,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    return cases.listCases(ctx, filter ?? {}, orderBy ?? new CaseOrder(), page, info && selectedNodeFields(info));
+    const connection = await cases.listCases(ctx, filter ?? {}, orderBy ?? new CaseOrder(), page, info && selectedNodeFields(info));
+    if (info) await prefetchCaseRelations(ctx, info, connection.edges.map((edge) => edge.node));
+    return connection;
   }
 
   @Access('AUTHENTICATED')
@@ -41,24 +44,17 @@ export class CaseResolver {
 
   @FieldResolver(() => [CaseVendor], { description: 'Only the vendor rows the viewer may see.' })
   caseVendors(@Root() root: Case, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders
-      .forField(info, () => {
-        // The vendor of each row comes in the same statement, for CaseVendorResolver.vendor (one statement fewer).
-        const vendorFields = selectedFieldsUnder(info, 'vendor');
-        const join = vendorFields ? { foreignKey: 'vendorId' as const, target: Vendor, fields: vendorFields } : undefined;
-        return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id', selectedFields(info), join);
-      })
-      .load(root.id);
+    return ctx.loaders.loadKnown(ctx.loaders.forField(info, () => caseLoaders.caseVendors(ctx, info)), root.id);
   }
 
   @FieldResolver(() => [ContactAttempt], { description: 'Only the attempts the viewer may see, oldest first.' })
   contactAttempts(@Root() root: Case, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.forField(info, () => ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(info))).load(root.id);
+    return ctx.loaders.loadKnown(ctx.loaders.forField(info, () => caseLoaders.contactAttempts(ctx, info)), root.id);
   }
 
   @FieldResolver(() => ContactAttempt, { nullable: true, description: 'The latest attempt the viewer may see (dashboards).' })
   lastContactAttempt(@Root() root: Case, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.forField(info, () => ctx.loaders.lastBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(info))).load(root.id);
+    return ctx.loaders.loadKnown(ctx.loaders.forField(info, () => caseLoaders.lastContactAttempt(ctx, info)), root.id);
   }
 
   @FieldResolver(() => [CaseTransition])
@@ -113,7 +109,7 @@ export class CaseResolver {
 export class CaseVendorResolver {
   @FieldResolver(() => Vendor, { nullable: true })
   vendor(@Root() root: CaseVendor, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.forField(info, () => ctx.loaders.byId(Vendor, selectedFields(info))).load(root.vendorId);
+    return ctx.loaders.loadKnown(ctx.loaders.forField(info, () => caseLoaders.vendorOfCaseVendor(ctx, info)), root.vendorId);
   }
 
   @FieldResolver(() => Case, { nullable: true })
@@ -123,6 +119,6 @@ export class CaseVendorResolver {
 
   @FieldResolver(() => [ContactAttempt])
   contactAttempts(@Root() root: CaseVendor, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.forField(info, () => ctx.loaders.manyBy(ContactAttempt, 'caseVendorId', 'attemptedAt', selectedFields(info))).load(root.id);
+    return ctx.loaders.loadKnown(ctx.loaders.forField(info, () => caseLoaders.caseVendorContactAttempts(ctx, info)), root.id);
   }
 }

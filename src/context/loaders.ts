@@ -35,6 +35,12 @@ export interface FieldLoaders {
    * `pick` must depend on the selection alone (not on the row).
    */
   forField<V>(info: Pick<GraphQLResolveInfo, 'fieldNodes'>, pick: () => DataLoader<string, V>): DataLoader<string, V>;
+  /**
+   * What `loader` answers for `key`: the value itself when a batch of this request has already answered it (or a join
+   * primed it), else the loader's promise. A field that returns a value instead of a promise spares graphql-js the
+   * asynchronous completion of the field and of the object holding it (see src/cases/case-prefetch.ts).
+   */
+  loadKnown<V>(loader: DataLoader<string, V>, key: string): V | Promise<V>;
 }
 
 export interface JoinSpec<T> {
@@ -54,6 +60,19 @@ function signatureOf(columns: string[]): string {
 export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
   const cache = new Map<string, DataLoader<string, unknown>>();
   const byField = new WeakMap<readonly FieldNode[], DataLoader<string, unknown>>();
+  /** Per loader, the values its batches answered and its primes set: what its cache holds, settled. */
+  const answered = new WeakMap<DataLoader<string, unknown>, Map<string, unknown>>();
+
+  function answering<V>(batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+    const values = new Map<string, unknown>();
+    const loader = new DataLoader<string, V>(async (keys) => {
+      const answers = await batch(keys);
+      answers.forEach((answer, index) => values.set(keys[index], answer));
+      return answers;
+    });
+    answered.set(loader as DataLoader<string, unknown>, values);
+    return loader;
+  }
 
   function memo<V>(key: string, create: () => DataLoader<string, V>): DataLoader<string, V> {
     let loader = cache.get(key) as DataLoader<string, V> | undefined;
@@ -90,12 +109,26 @@ export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
     const { columns, signature } = columnsFor(join.target, join.fields, ['id']);
     const loader = loaders.byId(join.target, join.fields);
     return {
-      batch: { foreignKey: join.foreignKey, target: join.target, columns, found: (id, row) => void loader.prime(id, row) },
+      batch: {
+        foreignKey: join.foreignKey,
+        target: join.target,
+        columns,
+        found: (id, row) => {
+          // As prime itself: a key the loader already holds keeps its value.
+          const values = answered.get(loader as DataLoader<string, unknown>)!;
+          if (!values.has(id)) values.set(id, row);
+          loader.prime(id, row);
+        },
+      },
       signature: `${join.foreignKey}>${nameOf(join.target)}:${signature}`,
     };
   }
 
   const loaders: Loaders & FieldLoaders = {
+    loadKnown<V>(loader: DataLoader<string, V>, key: string) {
+      const values = answered.get(loader as DataLoader<string, unknown>);
+      return values?.has(key) ? (values.get(key) as V) : loader.load(key);
+    },
     forField<V>(info: Pick<GraphQLResolveInfo, 'fieldNodes'>, pick: () => DataLoader<string, V>) {
       let loader = byField.get(info.fieldNodes) as DataLoader<string, V> | undefined;
       if (!loader) byField.set(info.fieldNodes, (loader = pick()) as DataLoader<string, unknown>);
@@ -104,7 +137,7 @@ export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
     byId<T extends ObjectLiteral>(target: EntityTarget<T>, fields?: ReadonlySet<string>) {
       const { columns, signature } = columnsFor(target, fields, ['id']);
       return memo(`id:${nameOf(target)}:${signature}`, () =>
-        new DataLoader<string, T | null>(async (ids) => {
+        answering<T | null>(async (ids) => {
           const rows = await rowsOf(target, { keyColumn: 'id', keys: ids, columns });
           const byId = new Map(rows.map((row) => [row.id as string, row]));
           return ids.map((id) => byId.get(id) ?? null);
@@ -115,7 +148,7 @@ export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
       const joined = joinOf(join);
       const { columns, signature } = columnsFor(target, fields, [column, ...(orderBy ? [orderBy] : []), ...(join ? [join.foreignKey] : [])]);
       return memo(`many:${nameOf(target)}:${column}:${orderBy ?? ''}:${signature}:${joined?.signature ?? ''}`, () =>
-        new DataLoader<string, T[]>(async (keys) => {
+        answering<T[]>(async (keys) => {
           const rows = await rowsOf(target, { keyColumn: column, keys, orderBy, columns, join: joined?.batch });
           const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
           for (const row of rows) grouped.get(row[column] as string)?.push(row);
@@ -126,7 +159,7 @@ export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
     lastBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy: keyof T & string, fields?: ReadonlySet<string>) {
       const { columns, signature } = columnsFor(target, fields, [column, orderBy]);
       return memo(`last:${nameOf(target)}:${column}:${orderBy}:${signature}`, () =>
-        new DataLoader<string, T | null>(async (keys) => {
+        answering<T | null>(async (keys) => {
           const rows = await rowsOf(target, { keyColumn: column, keys, orderBy, lastPerKey: true, columns });
           const byKey = new Map(rows.map((row) => [row[column] as string, row]));
           return keys.map((key) => byKey.get(key) ?? null);

@@ -1,14 +1,11 @@
 import type DataLoader from 'dataloader';
 import { FieldNode, getNamedType, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
-import { selectedFields, selectedFieldsUnder } from '../common/selected-fields';
+import { FieldSelection, selectedFields, selectedFieldsUnder } from '../common/selected-fields';
 import { ContactAttempt } from '../contact/contact-attempt.entity';
 import type { RequestContext } from '../context/request-context';
 import { Vendor } from '../vendors/vendor.entity';
 import { Case, CaseVendor } from './case.entity';
-
-/** What picking a field's loader reads of its resolve info: the field's nodes and the document's fragments. */
-export type FieldSelection = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
 
 /**
  * The loaders of a case's relations, picked from the field's selection: the field resolvers and the prefetch below
@@ -18,21 +15,21 @@ export type FieldSelection = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'
 export const caseLoaders = {
   caseVendors(ctx: RequestContext, selection: FieldSelection): DataLoader<string, CaseVendor[]> {
     // The vendor of each row comes in the same statement, for CaseVendorResolver.vendor (one statement fewer).
-    const vendorFields = selectedFieldsUnder(selection as GraphQLResolveInfo, 'vendor');
+    const vendorFields = selectedFieldsUnder(selection, 'vendor');
     const join = vendorFields ? { foreignKey: 'vendorId' as const, target: Vendor, fields: vendorFields } : undefined;
-    return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id', selectedFields(selection as GraphQLResolveInfo), join);
+    return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id', selectedFields(selection), join);
   },
   contactAttempts(ctx: RequestContext, selection: FieldSelection): DataLoader<string, ContactAttempt[]> {
-    return ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(selection as GraphQLResolveInfo));
+    return ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(selection));
   },
   lastContactAttempt(ctx: RequestContext, selection: FieldSelection): DataLoader<string, ContactAttempt | null> {
-    return ctx.loaders.lastBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(selection as GraphQLResolveInfo));
+    return ctx.loaders.lastBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(selection));
   },
   vendorOfCaseVendor(ctx: RequestContext, selection: FieldSelection): DataLoader<string, Vendor | null> {
-    return ctx.loaders.byId(Vendor, selectedFields(selection as GraphQLResolveInfo));
+    return ctx.loaders.byId(Vendor, selectedFields(selection));
   },
   caseVendorContactAttempts(ctx: RequestContext, selection: FieldSelection): DataLoader<string, ContactAttempt[]> {
-    return ctx.loaders.manyBy(ContactAttempt, 'caseVendorId', 'attemptedAt', selectedFields(selection as GraphQLResolveInfo));
+    return ctx.loaders.manyBy(ContactAttempt, 'caseVendorId', 'attemptedAt', selectedFields(selection));
   },
 };
 
@@ -41,7 +38,7 @@ export const caseLoaders = {
  * vendor and `contactAttempts`, `contactAttempts`, `lastContactAttempt`), through the very loaders and batches the
  * field resolvers would use, in the order they would: the same statements, one step earlier. The field resolvers then
  * find every value already answered (`loadKnown`) and return it instead of a promise, so no case and no vendor row of
- * the page completes asynchronously: a tenth of the CPU of a vendor portal request in graphql-js's promise handling.
+ * the page completes asynchronously (graphql-js's promise handling was about a tenth of a vendor portal request's CPU).
  *
  * The selection is collected as graphql-js collects it (response keys, fragments, @skip and @include), so an aliased,
  * skipped or fragment-spread field gets exactly the loader its resolver picks, or none. A batch that fails is left to

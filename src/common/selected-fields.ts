@@ -1,5 +1,8 @@
 import { FieldNode, GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
 
+/** What the selection helpers read of a field's resolve info: its nodes and the document's fragments. */
+export type FieldSelection = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
+
 const directCache = new WeakMap<readonly FieldNode[], ReadonlySet<string>>();
 const nodeCache = new WeakMap<readonly FieldNode[], ReadonlySet<string>>();
 
@@ -8,12 +11,12 @@ const nodeCache = new WeakMap<readonly FieldNode[], ReadonlySet<string>>();
  * fragments, whatever their type condition: a superset is harmless). graphql-js hands every item of a list the same
  * `fieldNodes` array, so a list of fifty asks once.
  */
-export function selectedFields(info: GraphQLResolveInfo): ReadonlySet<string> {
+export function selectedFields(info: FieldSelection): ReadonlySet<string> {
   return fieldsAt(info, [], directCache);
 }
 
 /** The fields selected on the nodes of a connection field being resolved (`edges { node { … } }`). */
-export function selectedNodeFields(info: GraphQLResolveInfo): ReadonlySet<string> {
+export function selectedNodeFields(info: FieldSelection): ReadonlySet<string> {
   return fieldsAt(info, ['edges', 'node'], nodeCache);
 }
 
@@ -23,7 +26,7 @@ const underCache = new WeakMap<readonly FieldNode[], Map<string, ReadonlySet<str
  * The fields selected on `name`, a field of the type being resolved (`caseVendors { vendor { … } }` asked on
  * caseVendors), or null when `name` is not selected. Every selection of `name` counts, aliases included.
  */
-export function selectedFieldsUnder(info: GraphQLResolveInfo, name: string): ReadonlySet<string> | null {
+export function selectedFieldsUnder(info: FieldSelection, name: string): ReadonlySet<string> | null {
   let byName = underCache.get(info.fieldNodes);
   if (!byName) underCache.set(info.fieldNodes, (byName = new Map()));
   if (!byName.has(name)) {
@@ -33,7 +36,7 @@ export function selectedFieldsUnder(info: GraphQLResolveInfo, name: string): Rea
   return byName.get(name)!;
 }
 
-function fieldsAt(info: GraphQLResolveInfo, path: string[], cache?: WeakMap<readonly FieldNode[], ReadonlySet<string>>): ReadonlySet<string> {
+function fieldsAt(info: FieldSelection, path: string[], cache?: WeakMap<readonly FieldNode[], ReadonlySet<string>>): ReadonlySet<string> {
   let names = cache?.get(info.fieldNodes);
   if (!names) {
     const found = new Set<string>();

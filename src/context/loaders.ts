@@ -114,7 +114,8 @@ export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
         target: join.target,
         columns,
         found: (id, row) => {
-          // As prime itself: a key the loader already holds keeps its value.
+          // As prime itself, an answered key keeps its value; a key still pending gets the same row from its own batch
+          // (a join selects and masks what byId would).
           const values = answered.get(loader as DataLoader<string, unknown>)!;
           if (!values.has(id)) values.set(id, row);
           loader.prime(id, row);

@@ -51,13 +51,12 @@ export async function prefetchCaseRelations(ctx: RequestContext, info: GraphQLRe
     const caseVendorType = info.schema.getType('CaseVendor');
     if (!(caseType instanceof GraphQLObjectType) || !(caseVendorType instanceof GraphQLObjectType)) return;
     const subfields = (type: GraphQLObjectType, nodes: readonly FieldNode[]) => collectSubfields(info.schema, info.fragments, info.variableValues, type, nodes);
-    const nodeSelections: (readonly FieldNode[])[] = [];
     const connection = getNamedType(info.returnType);
-    if (!(connection instanceof GraphQLObjectType)) return;
+    const edgeType = connection instanceof GraphQLObjectType ? getNamedType(connection.getFields().edges?.type) : undefined;
+    if (!(connection instanceof GraphQLObjectType) || !(edgeType instanceof GraphQLObjectType)) return;
+    const nodeSelections: (readonly FieldNode[])[] = [];
     for (const edges of subfields(connection, info.fieldNodes).values()) {
       if (edges[0].name.value !== 'edges') continue;
-      const edgeType = getNamedType(connection.getFields().edges.type);
-      if (!(edgeType instanceof GraphQLObjectType)) return;
       for (const node of subfields(edgeType, edges).values()) if (node[0].name.value === 'node') nodeSelections.push(node);
     }
     const caseIds = cases.map((each) => each.id);

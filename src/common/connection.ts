@@ -222,10 +222,11 @@ async function countPlain(ctx: RequestContext, select: PlainSelect): Promise<num
 async function pagePlain<T extends ObjectLiteral>(
   ctx: RequestContext,
   select: PlainSelect<T>,
-  { first, sort, after, split, columns }: PageRead,
+  read: PageRead,
   counted: boolean,
 ): Promise<{ rows: T[]; total: number }> {
-  if (counted && (after || (split && split.values.length > 1))) throw new Error('Only a first page without a split counts its rows');
+  if (counted && !countsAlongThePage(select, read)) throw new Error('Only a first page of a key set, without a split, counts its rows');
+  const { first, sort, after, split, columns } = read;
   const metadata = ctx.dataSource.getMetadata(select.target);
   if (metadata.name === 'Advisory') throw new Error('Advisories are listed through loadAccessible, which audits embargoed reads');
   if (!holdsReadPredicate(select)) throw new Error('A page is read from a select that holds the read predicate (its field-rule flags rely on it)');

@@ -3,6 +3,8 @@ import { buildSchema, getMetadataStorage, NonEmptyArray } from 'type-graphql';
 import { AdvisoryCreditResolver, AdvisoryResolver } from './advisories/advisory.resolver';
 import { AuditEntryResolver, EmbargoReaderResolver } from './audit/audit.resolver';
 import { authChecker } from './authorization/access';
+import { DateTimeISO } from './common/date-time-scalar';
+import { validateArgument } from './common/validate-argument';
 import { CaseResolver, CaseVendorResolver } from './cases/case.resolver';
 import { CaseCommitteeResolver, CommitteeReferralResolver } from './committee/committee.resolver';
 import { ContactAttemptResolver } from './contact/contact-attempt.resolver';
@@ -65,7 +67,8 @@ export function getSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     authChecker,
     authMode: 'error',
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArgument,
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
   });
   return built;
 }

@@ -38,13 +38,13 @@ export function isoString(epochMs: number): string {
   return `${paddedYear}-${twoDigits(month)}-${twoDigits(day)}T${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(seconds)}.${millis}Z`;
 }
 
+const graphqlScalars = GraphQLDateTimeISO.toConfig();
+
 /**
  * graphql-scalars' DateTimeISO (same name, description, parsing and errors, so the schema is unchanged), with a
  * faster serialization of the Date values every entity carries. Anything else (strings, numbers, invalid dates)
  * goes through graphql-scalars' own serialize.
  */
-const graphqlScalars = GraphQLDateTimeISO.toConfig();
-
 export const DateTimeISO = new GraphQLScalarType({
   ...graphqlScalars,
   serialize(value: unknown): string {

@@ -89,7 +89,10 @@ export async function prefetchCaseRelations(ctx: RequestContext, info: GraphQLRe
       }
     }
     await Promise.all([...loads, ...caseVendorPages]);
-  } catch {
-    // Left to the field resolvers (see above).
+  } catch (error) {
+    // A failed batch never lands here (loadMany answers it as an Error in its place, left to the field resolvers); only
+    // a fault of the prefetch itself does. The resolvers still load what they need, so it costs speed, not answers:
+    // logged so that it shows instead of quietly undoing the prefetch.
+    ctx.logger.warn({ err: error }, 'prefetching the relations of a page of cases failed; the field resolvers load them');
   }
 }

@@ -1,6 +1,6 @@
 import { subject as asSubject } from '@casl/ability';
 import { rulesToAST, rulesToCondition } from '@casl/ability/extra';
-import { buildAnd, buildOr, CompoundCondition, Condition } from '@ucast/mongo2js';
+import { buildAnd, buildOr, CompoundCondition, Condition, FieldCondition } from '@ucast/mongo2js';
 import { getMetadataStorage } from 'type-graphql';
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { recordEmbargoedReads, rememberPreviousFingerprint, selectPreviousReadFingerprint } from '../audit/embargoed-read';
@@ -9,7 +9,7 @@ import { rememberShownState, selectShownState, shownStateSelection } from '../ca
 import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
 import { sharedTranslation } from './shared-translations';
-import { isCompound, reachesRelation, sameCondition, SqlConditionTranslator, SqlFragment, withoutRedundantDisjuncts } from './sql-condition';
+import { conjunctsOf, disjunctsOf, isCompound, reachesRelation, sameCondition, SqlConditionTranslator, SqlFragment, withCommonConjunctsFactored, withoutRedundantDisjuncts } from './sql-condition';
 
 const RULE_FLAG_PREFIX = 'casl_rule_';
 
@@ -77,7 +77,8 @@ export function accessibleQuery<T extends ObjectLiteral>(
   const where = options.drivenByKeys ? checkedPerKeyedRow(condition.sql) : condition.sql;
   const query = managerOf(ctx).createQueryBuilder(target, alias).where(where, condition.params);
   if (action === 'read') readPredicates.set(query, { alias, condition: condition.condition });
-  addFieldRuleFlags(ctx, query, target, alias);
+  // A read's rows all satisfy the read predicate (its WHERE), which the flags may rely on.
+  addFieldRuleFlags(ctx, query, target, alias, action === 'read');
   return query;
 }
 
@@ -172,9 +173,11 @@ function fieldRestrictedRules(ctx: RequestContext, subjectType: string) {
 }
 
 export interface FieldRuleFlags {
-  /** `CASE WHEN <rule's conditions> THEN 1 ELSE 0 END` and the column name `maskRow` reads it under. */
+  /** The columns to select: `CASE WHEN <rule's conditions> THEN 1 ELSE 0 END`, or one for a group of rules (bits). */
   flags: { sql: string; name: string }[];
   params: Record<string, unknown>;
+  /** Where the match of each conditional rule (by its position among the read rules) is read: a column, and its bit. */
+  reads: ({ name: string; bit: number | null } | undefined)[];
 }
 
 const flagsByAbility = new WeakMap<object, Map<string, FieldRuleFlags | null>>();
@@ -184,12 +187,17 @@ const flagsByAbility = new WeakMap<object, Map<string, FieldRuleFlags | null>>()
  *
  * With `underReadPredicate`, the flags are for a statement whose every row satisfies the viewer's read predicate
  * (its WHERE or its join's ON holds it), and use that to skip work the database would repeat per row: a rule whose
- * condition is the predicate itself holds on every such row; a rule that is one disjunct of the predicate holds
- * whenever no other disjunct does, so it is tested only on rows another disjunct admitted (worth it when the others
+ * condition is the predicate itself holds on every such row; a rule that is part of the predicate's disjuncts holds
+ * whenever none of the others does, so it is tested only on rows another disjunct admitted (worth it when the others
  * read only the row, and the rule reads another table); a rule that adds conditions to one of those is tested only
  * where its additions hold. For a vendor: its contact attempts' rule is the predicate (no lookup per attempt), and
  * its case rules ("notified of the case", "… and the finder consented") are looked up only on cases it sees as their
- * finder. Each flag still says exactly whether the rule's condition holds on the row.
+ * finder. For an operator, the rule of its live grants is looked up only on published advisories.
+ *
+ * Rules left that each ask for a related row of the same to-many relation with a shared keyed core (an operator's
+ * section rules: a live grant of its organization that shares the overview, …, the impact) are read together, one
+ * subquery per row whose bits are the rules' flags (translateRelatedRowTests). Each flag still says exactly whether
+ * the rule's condition holds on the row.
  */
 export function fieldRuleFlags(ctx: RequestContext, metadata: EntityMetadata, alias: string, underReadPredicate = false): FieldRuleFlags | null {
   let cached = flagsByAbility.get(ctx.ability);
@@ -201,57 +209,134 @@ export function fieldRuleFlags(ctx: RequestContext, metadata: EntityMetadata, al
   const result = sharedTranslation(ctx, 'read', metadata.name, purpose, () => {
     const rules = fieldRestrictedRules(ctx, metadata.name);
     if (!rules) return null;
-    const predicate = underReadPredicate ? rulesToAST(ctx.ability, 'read', metadata.name) : null;
-    const flags: FieldRuleFlags = { flags: [], params: {} };
+    const predicate = underReadPredicate ? withoutRedundantDisjuncts(rulesToAST(ctx.ability, 'read', metadata.name)!) : null;
+    const translator = new SqlConditionTranslator(ctx.dataSource);
+    const flags: FieldRuleFlags = { flags: [], params: translator.params, reads: [] };
+    const lookedUp: number[] = [];
     rules.forEach((rule, index) => {
       if (!rule.conditions) return;
-      const translator = new SqlConditionTranslator(ctx.dataSource);
-      const test = predicate ? flagUnderPredicate(translator, rule.ast!, withoutRedundantDisjuncts(predicate), metadata, alias) : flagOf(translator, rule.ast!, metadata, alias);
-      flags.flags.push({ sql: test, name: `${RULE_FLAG_PREFIX}${index}` });
-      Object.assign(flags.params, translator.params);
+      const known = predicate ? flagUnderPredicate(translator, rule.ast!, predicate, metadata, alias) : null;
+      if (known === null) lookedUp.push(index);
+      else addFlag(flags, index, known);
     });
+    const grouped = new Set<number>();
+    for (const group of relatedRowGroups(translator, lookedUp.map((index) => ({ index, condition: rules[index].ast! })), metadata)) {
+      const name = `${RULE_FLAG_PREFIX}group_${group.members[0].index}`;
+      flags.flags.push({ sql: translator.translateRelatedRowTests(group.field, group.core, group.members.map((member) => member.test), metadata, alias), name });
+      group.members.forEach((member, bit) => {
+        flags.reads[member.index] = { name, bit };
+        grouped.add(member.index);
+      });
+    }
+    for (const index of lookedUp) if (!grouped.has(index)) addFlag(flags, index, flagOf(translator, rules[index].ast!, metadata, alias));
     return flags;
   });
   cached.set(key, result);
   return result;
 }
 
+function addFlag(flags: FieldRuleFlags, index: number, sql: string): void {
+  const name = `${RULE_FLAG_PREFIX}${index}`;
+  flags.flags.push({ sql, name });
+  flags.reads[index] = { name, bit: null };
+}
+
+/** At most this many rules share a group's value, so its bits stay exact in a double. */
+const MAX_GROUP_BITS = 30;
+
+interface RelatedRowGroup {
+  field: string;
+  core: Condition;
+  members: { index: number; test: Condition | null }[];
+}
+
+/**
+ * Groups of at least two rules, each of which asks for a related row of the same to-many relation, that share
+ * conjuncts with an indexed equality (the core: `organizationId = :viewer's` and the grant's liveness, say). A rule
+ * `field: { $elemMatch: core and test }` holds where some related row has the core and its own test.
+ */
+function relatedRowGroups(translator: SqlConditionTranslator, candidates: { index: number; condition: Condition }[], metadata: EntityMetadata): RelatedRowGroup[] {
+  const byField = new Map<string, { index: number; conjuncts: Condition[] }[]>();
+  for (const { index, condition } of candidates) {
+    const through = throughOneToManyRelation(condition, metadata);
+    if (through) byField.set(through.field, [...(byField.get(through.field) ?? []), { index, conjuncts: through.conjuncts }]);
+  }
+  const groups: RelatedRowGroup[] = [];
+  for (const [field, all] of byField) {
+    const related = metadata.findRelationWithPropertyPath(field)!.inverseEntityMetadata;
+    for (let start = 0; start + 1 < all.length; start += MAX_GROUP_BITS) {
+      const members = all.slice(start, start + MAX_GROUP_BITS);
+      if (members.length < 2) break;
+      const [first, ...others] = members;
+      const core = first.conjuncts.filter((conjunct) => others.every((other) => other.conjuncts.some((candidate) => sameCondition(candidate, conjunct))));
+      if (core.length === 0 || !translator.isKeyed(new CompoundCondition('and', core), related)) continue;
+      groups.push({
+        field,
+        core: core.length === 1 ? core[0] : new CompoundCondition('and', core),
+        members: members.map(({ index, conjuncts }) => {
+          const rest = conjuncts.filter((conjunct) => !core.some((shared) => sameCondition(shared, conjunct)));
+          return { index, test: rest.length === 0 ? null : rest.length === 1 ? rest[0] : new CompoundCondition('and', rest) };
+        }),
+      });
+    }
+  }
+  return groups;
+}
+
+/** `condition` as "some row of the to-many relation `field` has all of `conjuncts`", when it is one; else null. */
+function throughOneToManyRelation(condition: Condition, metadata: EntityMetadata): { field: string; conjuncts: Condition[] } | null {
+  const parts = disjunctsOf(condition);
+  const fields = parts.map((part) => (isCompound(part) || (part as FieldCondition).operator !== 'elemMatch' ? null : (part as FieldCondition)));
+  const field = fields[0]?.field;
+  if (!field || field.includes('.') || fields.some((each) => each?.field !== field)) return null;
+  const relation = metadata.findRelationWithPropertyPath(field);
+  if (!relation || relation.isManyToOne || relation.isOneToOneOwner) return null;
+  // "Some row has A, or some row has B" is "some row has A or B".
+  const inner = withCommonConjunctsFactored(fields.map((each) => each!.value as Condition));
+  return { field, conjuncts: conjunctsOf(inner) };
+}
+
 function flagOf(translator: SqlConditionTranslator, condition: Condition, metadata: EntityMetadata, alias: string): string {
   return `CASE WHEN ${translator.translate(condition, metadata, alias)} THEN 1 ELSE 0 END`;
 }
 
-/** `flagOf(condition)` on rows that satisfy `predicate` (see fieldRuleFlags). */
-function flagUnderPredicate(translator: SqlConditionTranslator, condition: Condition, predicate: Condition, metadata: EntityMetadata, alias: string): string {
-  const disjuncts = isCompound(predicate) && (predicate as CompoundCondition).operator === 'or' ? (predicate as CompoundCondition).value : [predicate];
-  const underDisjunct = (part: Condition): string | null => {
-    if (sameCondition(part, predicate) || disjuncts.every((disjunct) => sameCondition(disjunct, part))) return '1';
-    const index = disjuncts.findIndex((disjunct) => sameCondition(disjunct, part));
-    if (index < 0) return null;
-    const others = disjuncts.filter((_disjunct, other) => other !== index);
+/** `flagOf(condition)` on rows that satisfy `predicate` (see fieldRuleFlags), or null when the predicate does not help. */
+function flagUnderPredicate(translator: SqlConditionTranslator, condition: Condition, predicate: Condition, metadata: EntityMetadata, alias: string): string | null {
+  const disjuncts = disjunctsOf(predicate);
+  const underDisjuncts = (part: Condition): string | null => {
+    if (sameCondition(part, predicate)) return '1';
+    const covered = disjunctsOf(part);
+    if (!covered.every((each) => disjuncts.some((disjunct) => sameCondition(disjunct, each)))) return null;
+    const others = disjuncts.filter((disjunct) => !covered.some((each) => sameCondition(each, disjunct)));
+    if (others.length === 0) return '1';
     if (!reachesRelation(part, metadata) || others.some((other) => reachesRelation(other, metadata))) return null;
-    // CASE WHEN treats an unknown (NULL) test like false: where no other disjunct is true, this one must be.
+    // CASE WHEN treats an unknown (NULL) test like false: where no other disjunct is true, this part must be.
     return `CASE WHEN ${translator.translate(buildOr(others), metadata, alias)} THEN ${flagOf(translator, part, metadata, alias)} ELSE 1 END`;
   };
-  const whole = underDisjunct(condition);
+  const whole = underDisjuncts(condition);
   if (whole) return whole;
   if (isCompound(condition) && (condition as CompoundCondition).operator === 'and') {
     const conjuncts = (condition as CompoundCondition).value;
     for (const [index, conjunct] of conjuncts.entries()) {
-      const known = underDisjunct(conjunct);
+      const known = underDisjuncts(conjunct);
       if (!known) continue;
       const rest = conjuncts.filter((_conjunct, other) => other !== index);
       if (rest.length === 0) return known;
       return `CASE WHEN ${translator.translate(buildAnd(rest), metadata, alias)} THEN ${known === '1' ? '1' : `(${known})`} ELSE 0 END`;
     }
   }
-  return flagOf(translator, condition, metadata, alias);
+  return null;
 }
 
-function addFieldRuleFlags<T extends ObjectLiteral>(ctx: RequestContext, query: SelectQueryBuilder<T>, target: EntityTarget<T>, alias: string): void {
-  const flags = fieldRuleFlags(ctx, ctx.dataSource.getMetadata(target), alias);
+/** The flags each accessible query selected, for loadAccessible to mask its rows with. */
+const flagsOfQuery = new WeakMap<object, FieldRuleFlags>();
+
+function addFieldRuleFlags<T extends ObjectLiteral>(ctx: RequestContext, query: SelectQueryBuilder<T>, target: EntityTarget<T>, alias: string, underReadPredicate: boolean): void {
+  const flags = fieldRuleFlags(ctx, ctx.dataSource.getMetadata(target), alias, underReadPredicate);
   if (!flags) return;
   for (const flag of flags.flags) query.addSelect(flag.sql, flag.name);
   query.setParameters(flags.params);
+  flagsOfQuery.set(query, flags);
 }
 
 /**
@@ -259,14 +344,29 @@ function addFieldRuleFlags<T extends ObjectLiteral>(ctx: RequestContext, query: 
  * would, except that each rule's conditions were evaluated by the database (the flags) instead of in memory,
  * because rules may depend on relations the row does not carry.
  */
-export function maskRow<T extends ObjectLiteral>(ctx: RequestContext, subjectType: string, columns: string[], entity: T, raw: Record<string, unknown>, flagPrefix = ''): T {
+export function maskRow<T extends ObjectLiteral>(
+  ctx: RequestContext,
+  subjectType: string,
+  columns: string[],
+  entity: T,
+  raw: Record<string, unknown>,
+  flags: FieldRuleFlags | null | undefined,
+  flagPrefix = '',
+): T {
   const rules = fieldRestrictedRules(ctx, subjectType);
   if (!rules) return entity;
   let matched = '';
-  for (let index = 0; index < rules.length; index++) matched += !rules[index].conditions || Number(raw[`${flagPrefix}${RULE_FLAG_PREFIX}${index}`]) === 1 ? '1' : '0';
+  for (let index = 0; index < rules.length; index++) matched += !rules[index].conditions || ruleMatched(flags?.reads[index], raw, flagPrefix) ? '1' : '0';
   const masked = entity as Record<string, unknown>;
   for (const column of hiddenColumns(rules, columns, matched)) masked[column] = null;
   return entity;
+}
+
+/** A conditional rule matched the row when its flag (or its bit of a group's value) is 1; a flag not selected never matches. */
+function ruleMatched(read: FieldRuleFlags['reads'][number], raw: Record<string, unknown>, flagPrefix: string): boolean {
+  if (!read) return false;
+  const value = Number(raw[`${flagPrefix}${read.name}`]);
+  return read.bit === null ? value === 1 : Math.floor(value / 2 ** read.bit) % 2 === 1;
 }
 
 type ReadRules = NonNullable<ReturnType<typeof fieldRestrictedRules>>;
@@ -364,7 +464,8 @@ async function loadMasked<T extends ObjectLiteral>(
   const { entities, raw } = await query.getRawAndEntities();
   if (withPreviousReads) entities.forEach((entity, index) => rememberPreviousFingerprint(entity, raw[index]));
   const columns = restricted ? exposedColumns(metadata.target, metadata.columns.map((column) => column.propertyName)) : [];
-  const masked = restricted ? entities.map((entity, index) => maskRow(ctx, metadata.name, columns, entity, raw[index])) : entities;
+  const flags = flagsOfQuery.get(query);
+  const masked = restricted ? entities.map((entity, index) => maskRow(ctx, metadata.name, columns, entity, raw[index], flags)) : entities;
   if (shown) masked.forEach((entity, index) => shown.remember(entity, raw[index]));
   return masked;
 }

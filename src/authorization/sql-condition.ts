@@ -135,7 +135,7 @@ export class SqlConditionTranslator {
   }
 
   /** Requires an equality (or IN) on an id column, directly or inside the relation it reaches through. */
-  private isKeyed(condition: Condition, metadata: EntityMetadata): boolean {
+  isKeyed(condition: Condition, metadata: EntityMetadata): boolean {
     if (isCompound(condition)) {
       const compound = condition as CompoundCondition;
       if (compound.operator === 'and') return compound.value.some((part) => this.isKeyed(part, metadata));
@@ -151,6 +151,23 @@ export class SqlConditionTranslator {
     }
     const keyedValue = field.operator === 'eq' ? field.value !== null : field.operator === 'in' && Array.isArray(field.value) && field.value.length > 0;
     return keyedValue && (head === 'id' || head.endsWith('Id'));
+  }
+
+  /**
+   * Several tests of the form "some row of the to-many relation `field` has `core` and `tests[i]`" in one scalar
+   * subquery: bit i of its value is 1 exactly when test i holds (a null test always holds), and the value is NULL
+   * when no related row has `core`. One lookup of the related rows instead of one EXISTS per test.
+   */
+  translateRelatedRowTests(field: string, core: Condition, tests: (Condition | null)[], metadata: EntityMetadata, alias: string): string {
+    const relation = metadata.findRelationWithPropertyPath(field);
+    if (!relation || relation.isManyToOne || relation.isOneToOneOwner) throw new Error(`${metadata.name}.${field} is not a to-many relation`);
+    const related = relation.inverseEntityMetadata;
+    const childAlias = `casl_${++aliasCounter}`;
+    const bits = tests.map((test, bit) => {
+      const matched = test ? `MAX(CASE WHEN ${this.translate(test, related, childAlias)} THEN 1 ELSE 0 END)` : 'MAX(1)';
+      return bit === 0 ? matched : `${2 ** bit} * ${matched}`;
+    });
+    return `(SELECT ${bits.join(' + ')} FROM ${this.escape(related.tableName)} ${this.escape(childAlias)} WHERE ${this.joinCondition(relation, alias, childAlias)} AND ${this.translate(core, related, childAlias)})`;
   }
 
   private translateField(operator: string, path: string, value: unknown, metadata: EntityMetadata, alias: string): string {
@@ -266,8 +283,7 @@ function flattenedDisjuncts(disjuncts: Condition[]): Condition[] {
 }
 
 /** `(C and A) or (C and B)` as `C and (A or B)`: the same rows, with C where an index can serve it. */
-function withCommonConjunctsFactored(alternatives: Condition[]): Condition {
-  const conjunctsOf = (condition: Condition) => (isCompound(condition) && (condition as CompoundCondition).operator === 'and' ? (condition as CompoundCondition).value : [condition]);
+export function withCommonConjunctsFactored(alternatives: Condition[]): Condition {
   const [first, ...others] = alternatives.map(conjunctsOf);
   const common = first.filter((conjunct) => others.every((conjuncts) => conjuncts.some((other) => sameCondition(other, conjunct))));
   if (common.length === 0) return new CompoundCondition('or', alternatives);
@@ -278,13 +294,13 @@ function withCommonConjunctsFactored(alternatives: Condition[]): Condition {
   return new CompoundCondition('and', [...common, rest]);
 }
 
-/** True when both conditions are the same tree (same operators, fields and values). */
 /** True when the condition reads another table (its SQL holds an EXISTS or a key subquery), not only the row's columns. */
 export function reachesRelation(condition: Condition, metadata: EntityMetadata): boolean {
   if (isCompound(condition)) return (condition as CompoundCondition).value.some((part) => reachesRelation(part, metadata));
   return Boolean(metadata.findRelationWithPropertyPath((condition as FieldCondition).field.split('.')[0]));
 }
 
+/** True when both conditions are the same tree (same operators, fields and values). */
 export function sameCondition(a: Condition, b: Condition): boolean {
   return a === b || keyOf(a) === keyOf(b);
 }
@@ -302,16 +318,49 @@ function keyOf(condition: Condition): string {
 }
 
 /**
- * Drops each disjunct that is a conjunction containing another disjunct, since `(A and B) or A` is `A`: a rule that
- * grants extra fields usually repeats a broader rule's condition plus a flag, and the row filter needs only the broader.
+ * Drops each disjunct that implies another one, since `(A and B) or A` is `A`: a rule that grants extra fields usually
+ * repeats a broader rule's condition plus a flag (`grants: { $elemMatch: { ...live, shareImpact: true } }` beside
+ * `grants: { $elemMatch: live }`), and the row filter needs only the broader. Nested disjunctions are flattened first.
+ * Each disjunct is dropped only while one it implies is still there, so the disjunction keeps its meaning.
  */
 export function withoutRedundantDisjuncts(condition: Condition): Condition {
   if (!isCompound(condition) || (condition as CompoundCondition).operator !== 'or') return condition;
-  const parts = (condition as CompoundCondition).value;
-  const conjunctsOf = (part: Condition) => (isCompound(part) && (part as CompoundCondition).operator === 'and' ? (part as CompoundCondition).value : []);
-  const kept = parts.filter((part, index) => !parts.some((other, otherIndex) => otherIndex !== index && conjunctsOf(part).some((conjunct) => sameCondition(conjunct, other))));
-  if (kept.length === parts.length) return condition;
+  const original = (condition as CompoundCondition).value;
+  const kept = flattenedDisjuncts(original);
+  const flattened = kept.length;
+  for (let index = 0; index < kept.length; ) {
+    if (kept.some((other, otherIndex) => otherIndex !== index && implies(kept[index], other))) kept.splice(index, 1);
+    else index++;
+  }
+  if (kept.length === original.length && flattened === original.length) return condition;
   return kept.length === 1 ? kept[0] : new CompoundCondition('or', kept);
+}
+
+/**
+ * True when `a` can hold only where `b` holds, judged by the shape of the two trees alone; false when that shape does
+ * not show it. `a and x` implies `a`; `a` implies `a or y`; "some grant has A and X" implies "some grant has A".
+ */
+export function implies(a: Condition, b: Condition): boolean {
+  if (sameCondition(a, b)) return true;
+  const compoundA = isCompound(a) ? (a as CompoundCondition) : null;
+  const compoundB = isCompound(b) ? (b as CompoundCondition) : null;
+  if (compoundB?.operator === 'or' && compoundB.value.some((part) => implies(a, part))) return true;
+  if (compoundA?.operator === 'or') return compoundA.value.length > 0 && compoundA.value.every((part) => implies(part, b));
+  if (compoundB?.operator === 'and') return compoundB.value.every((part) => implies(a, part));
+  if (compoundA?.operator === 'and') return compoundA.value.some((part) => implies(part, b));
+  if (compoundA || compoundB) return false;
+  const [fieldA, fieldB] = [a as FieldCondition, b as FieldCondition];
+  return fieldA.operator === 'elemMatch' && fieldB.operator === 'elemMatch' && fieldA.field === fieldB.field && implies(fieldA.value as Condition, fieldB.value as Condition);
+}
+
+/** The conjuncts of a condition (a condition that is no conjunction is its only one). */
+export function conjunctsOf(condition: Condition): Condition[] {
+  return isCompound(condition) && (condition as CompoundCondition).operator === 'and' ? (condition as CompoundCondition).value : [condition];
+}
+
+/** The disjuncts of a condition, nested disjunctions flattened (a condition that is no disjunction is its only one). */
+export function disjunctsOf(condition: Condition): Condition[] {
+  return flattenedDisjuncts([condition]);
 }
 
 export function isCompound(condition: Condition): boolean {

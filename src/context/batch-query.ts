@@ -164,13 +164,21 @@ export interface Selection extends SqlFragment {
   rememberShown: ShownValue['remember'] | null;
 }
 
-export function selectionOf(ctx: RequestContext, metadata: EntityMetadata, alias: string, columns: readonly string[] | null, prefix = ''): Selection {
+export function selectionOf(
+  ctx: RequestContext,
+  metadata: EntityMetadata,
+  alias: string,
+  columns: readonly string[] | null,
+  prefix = '',
+  /** False for a statement whose rows need not satisfy the read predicate: its flags then test every rule in full. */
+  underReadPredicate = true,
+): Selection {
   const escape = (name: string) => ctx.dataSource.driver.escape(name);
   const loaded = columns ? columns.map((name) => columnOf(metadata, name)) : metadata.columns;
   const resultNames = loaded.map((each) => `${prefix}row_${each.databaseName}`);
   const selects = loaded.map((each, index) => `${escape(alias)}.${escape(each.databaseName)} AS ${escape(resultNames[index])}`);
   const params: Record<string, unknown> = {};
-  const flags = fieldRuleFlags(ctx, metadata, alias, true);
+  const flags = fieldRuleFlags(ctx, metadata, alias, underReadPredicate);
   if (flags) {
     for (const flag of flags.flags) selects.push(`${flag.sql} AS ${escape(prefix + flag.name)}`);
     Object.assign(params, flags.params);
@@ -204,7 +212,7 @@ export function hydrateSelection<T extends ObjectLiteral>(ctx: RequestContext, s
   return raw.map((values) => {
     const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
     loaded.forEach((each, index) => each.setEntityValue(entity, driver.prepareHydratedValue(values[resultNames[index]], each)));
-    const masked = flags ? maskRow(ctx, metadata.name, exposed, entity, values, prefix) : entity;
+    const masked = flags ? maskRow(ctx, metadata.name, exposed, entity, values, flags, prefix) : entity;
     rememberShown?.(masked, values);
     return masked;
   });

@@ -102,6 +102,8 @@ const OPERATIONS: Operation[] = [
     name: 'the public advisory search',
     persona: 'anonymous',
     root: 'searchAdvisories',
+    // The page's rows carry the count (src/advisories/advisory-search.service.ts).
+    maxStatements: 1,
     query: `query PublicSearch($first: Int!, $text: String) {
       searchAdvisories(first: $first, filter: { text: $text }) {
         totalCount

@@ -7,7 +7,7 @@ import { isAuditedReader } from '../audit/embargoed-read';
 import { accessibleQuery, accessibleSelect, accessibleSubquerySql, ConditionSink, PlainSelect, policyCondition, restrictToReadableFields, testedPerRow } from '../authorization/accessible';
 import { sameCondition } from '../authorization/sql-condition';
 import { connectionOf, ConnectionShape, decodeCursor, emptyConnection, MAX_PAGE_SIZE, PageArgs, SortKey } from '../common/connection';
-import { projectedColumns, runSelection, runStatement, selectionOf } from '../context/batch-query';
+import { hydrateSelection, projectedColumns, runStatement, selectionOf } from '../context/batch-query';
 import { createLoaders } from '../context/loaders';
 import type { RequestContext } from '../context/request-context';
 import { ANONYMOUS } from '../context/viewer';
@@ -256,12 +256,18 @@ function leaderRows(view: RequestContext, rows: PlainSelect<Advisory>, leader: I
  * (one per advisory), in index order; without: the search's rows.
  */
 async function countUpTo(view: RequestContext, rows: PlainSelect<Advisory>, leader: IndexedTerm | null, cap: number): Promise<number> {
+  const [result] = await runStatement(view, `SELECT ${countUpToSql(view, rows, leader, cap)} AS ${view.dataSource.driver.escape(SEARCH_TOTAL)}`, rows.params);
+  return Number(result?.[SEARCH_TOTAL] ?? 0);
+}
+
+const SEARCH_TOTAL = 'search_total';
+
+/** countUpTo's count as a scalar subquery (its parameters are the rows'), for a statement of its own or a page's. */
+function countUpToSql(view: RequestContext, rows: PlainSelect<Advisory>, leader: IndexedTerm | null, cap: number): string {
   const escape = (name: string) => view.dataSource.driver.escape(name);
   const table = `${escape(view.dataSource.getMetadata(Advisory).tableName)} ${escape('a')}`;
   const matching = leader ? leaderRows(view, rows, leader) : `SELECT a.id AS ${escape('id')} FROM ${table} WHERE ${rows.whereSql()}`;
-  const sql = `SELECT COUNT(*) AS ${escape('total')} FROM (${matching} LIMIT ${cap + 1}) ${escape('matching')}`;
-  const [result] = await runStatement(view, sql, rows.params);
-  return Number(result?.total ?? 0);
+  return `(SELECT COUNT(*) FROM (${matching} LIMIT ${cap + 1}) ${escape('matching')})`;
 }
 
 /**
@@ -283,12 +289,15 @@ async function searchPage(
   first: number,
   after: [unknown, string] | null,
   columns: string[] | null,
-): Promise<Advisory[]> {
+  /** countUpTo's cap: each row of the page also carries the count (an uncorrelated subquery, run once). */
+  countCap: number,
+): Promise<{ nodes: Advisory[]; total: number | null }> {
   // Nothing here logs embargoed reads, and an audited read fingerprints the whole text it hands out: the public only.
   if (isAuditedReader(view)) throw new Error('Audited advisory reads load every column through loadAccessible');
   const escape = (name: string) => view.dataSource.driver.escape(name);
   const table = `${escape(view.dataSource.getMetadata(Advisory).tableName)} ${escape('a')}`;
   const selection = selectionOf(view, view.dataSource.getMetadata(Advisory), 'a', columns);
+  const counted = `, ${countUpToSql(view, rows, leader, countCap)} AS ${escape(SEARCH_TOTAL)}`;
   const parameters: Record<string, unknown> = { ...rows.params, ...selection.params };
   if (after) Object.assign(parameters, { searchCursorValue: after[0], searchCursorId: after[1] });
   const order = 'ORDER BY a.publishedAt DESC, a.id DESC';
@@ -296,17 +305,18 @@ async function searchPage(
   if (leader) {
     const cursor = after ? ['lt.publishedAt < :searchCursorValue OR (lt.publishedAt = :searchCursorValue AND lt.advisoryId < :searchCursorId)'] : [];
     const policy = policyCondition(view, Advisory, 'a');
-    if (!policy) return [];
+    if (!policy) return { nodes: [], total: 0 };
     Object.assign(parameters, policy.params);
     const pageIds = `${leaderRows(view, rows, leader, cursor)} ORDER BY lt.publishedAt DESC, lt.advisoryId DESC LIMIT ${first + 1}`;
     sql =
-      `SELECT ${selection.sql} FROM (${pageIds}) ${escape('page_ids')} INNER JOIN ${table} ON a.id = ${escape('page_ids')}.${escape('advisoryId')} ` +
+      `SELECT ${selection.sql}${counted} FROM (${pageIds}) ${escape('page_ids')} INNER JOIN ${table} ON a.id = ${escape('page_ids')}.${escape('advisoryId')} ` +
       `WHERE ${testedPerRow(policy.sql)} ${order}`;
   } else {
     const cursor = after ? ['a.publishedAt < :searchCursorValue OR (a.publishedAt = :searchCursorValue AND a.id < :searchCursorId)'] : [];
-    sql = `SELECT ${selection.sql} FROM ${table} WHERE ${rows.whereSql(cursor)} ${order} LIMIT ${first + 1}`;
+    sql = `SELECT ${selection.sql}${counted} FROM ${table} WHERE ${rows.whereSql(cursor)} ${order} LIMIT ${first + 1}`;
   }
-  return runSelection<Advisory>(view, selection, sql, parameters);
+  const raw = await runStatement(view, sql, parameters);
+  return { nodes: hydrateSelection<Advisory>(view, selection, raw), total: raw.length > 0 ? Number(raw[0][SEARCH_TOTAL]) : null };
 }
 
 /**
@@ -339,6 +349,9 @@ export async function searchAdvisories(
   // The cursor is made of the sort key and the id.
   const columns = projected && [...new Set([...projected, sort.property, 'id'])];
   const cap = ctx.config.searchTotalCountCap;
-  const [nodes, total] = await Promise.all([searchPage(view, rows, leader, first, after, columns), countUpTo(view, rows, leader, cap)]);
-  return { ...connectionOf(nodes, Math.min(total, cap), first, sort, page), totalCountIsLowerBound: total > cap };
+  // One statement: the page's rows carry the count. A page without rows carries none: then nothing matches at all,
+  // unless a cursor skipped the matches, and only that case counts on its own.
+  const found = await searchPage(view, rows, leader, first, after, columns, cap);
+  const total = found.total ?? (after ? await countUpTo(view, rows, leader, cap) : 0);
+  return { ...connectionOf(found.nodes, Math.min(total, cap), first, sort, page), totalCountIsLowerBound: total > cap };
 }

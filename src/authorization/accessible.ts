@@ -209,7 +209,8 @@ export function fieldRuleFlags(ctx: RequestContext, metadata: EntityMetadata, al
   const result = sharedTranslation(ctx, 'read', metadata.name, purpose, () => {
     const rules = fieldRestrictedRules(ctx, metadata.name);
     if (!rules) return null;
-    const predicate = underReadPredicate ? withoutRedundantDisjuncts(rulesToAST(ctx.ability, 'read', metadata.name)!) : null;
+    const readable = underReadPredicate ? rulesToAST(ctx.ability, 'read', metadata.name) : null;
+    const predicate = readable ? withoutRedundantDisjuncts(readable) : null;
     const translator = new SqlConditionTranslator(ctx.dataSource);
     const flags: FieldRuleFlags = { flags: [], params: translator.params, reads: [] };
     const lookedUp: number[] = [];
@@ -266,7 +267,6 @@ function relatedRowGroups(translator: SqlConditionTranslator, candidates: { inde
     const related = metadata.findRelationWithPropertyPath(field)!.inverseEntityMetadata;
     for (let start = 0; start + 1 < all.length; start += MAX_GROUP_BITS) {
       const members = all.slice(start, start + MAX_GROUP_BITS);
-      if (members.length < 2) break;
       const [first, ...others] = members;
       const core = first.conjuncts.filter((conjunct) => others.every((other) => other.conjuncts.some((candidate) => sameCondition(candidate, conjunct))));
       if (core.length === 0 || !translator.isKeyed(new CompoundCondition('and', core), related)) continue;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
@@ -650,9 +650,12 @@ async function main(): Promise<void> {
       `growth ${soakResult.medianGrowthPercent.toFixed(1)}%`);
   }
 
-  mkdirSync(RESULTS_DIRECTORY, { recursive: true });
+  // A run of one operation (--only) is a diagnosis, not a record: it goes to the temporary directory, so bench/results
+  // (which comparePercentiles reads) holds full runs only.
+  const directory = flags.only === 0 ? RESULTS_DIRECTORY : join(tmpdir(), 'renraku-bench');
+  mkdirSync(directory, { recursive: true });
   const record = { date: started.toISOString(), cases: flags.cases, workers: flags.workers, connections: flags.connections, duration: flags.duration, warmup: flags.warmup, repeat: flags.repeat, serverNodeArguments: SERVER_NODE_ARGUMENTS, cores: cpus().length, ...memory, results, authorization, soak: soakResult };
-  const file = join(RESULTS_DIRECTORY, `${started.toISOString().replace(/[:.]/g, '-')}-${flags.cases}.json`);
+  const file = join(directory, `${started.toISOString().replace(/[:.]/g, '-')}-${flags.cases}.json`);
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
   log(`\nbench: results written to ${file}`);
   comparePercentiles(record.cases, record.workers, results);

@@ -62,6 +62,8 @@ const OPERATIONS: Operation[] = [
     name: "a vendor portal's assigned cases",
     persona: 'vendorAcmeStaff',
     root: 'cases',
+    // The viewer, the page with its count, and the vendor rows with their vendor and contact attempts (one join).
+    maxStatements: 3,
     query: `query VendorPortal($first: Int!) {
       cases(first: $first) {
         totalCount
@@ -258,8 +260,8 @@ describe('SQL statements per request', () => {
       const flags = { skipAttempts: false, withCaseAttempts: false };
       const base = await statements('coordinatorStaff', page(), { first: 10, ...flags });
       expect(await statements('coordinatorStaff', page(), { first: 1, ...flags })).toBe(base);
-      // The attempts under `theirs` are the only selection of their columns: skipping them saves their statement.
-      expect(await statements('coordinatorStaff', page(), { first: 10, ...flags, skipAttempts: true })).toBe(base - 1);
+      // The attempts under `theirs` come in its vendor rows' statement (a join): skipping them saves no statement.
+      expect(await statements('coordinatorStaff', page(), { first: 10, ...flags, skipAttempts: true })).toBe(base);
       // The case's own attempts, included: one statement more.
       expect(await statements('coordinatorStaff', page(), { first: 10, ...flags, withCaseAttempts: true })).toBe(base + 1);
       // A second alias with the same selection as the fragment's caseVendors shares its loader: no statement more.

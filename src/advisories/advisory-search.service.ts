@@ -1,11 +1,10 @@
 import { rulesToAST } from '@casl/ability/extra';
-import { CompoundCondition, Condition, FieldCondition } from '@ucast/mongo2js';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { SelectQueryBuilder } from 'typeorm';
 import { buildAbility } from '../../policies';
 import { isAuditedReader } from '../audit/embargoed-read';
 import { accessibleQuery, accessibleSelect, accessibleSubquerySql, ConditionSink, PlainSelect, policyCondition, restrictToReadableFields, testedPerRow } from '../authorization/accessible';
-import { sameCondition } from '../authorization/sql-condition';
+import { sameCondition, throughRelation } from '../authorization/sql-condition';
 import { connectionOf, ConnectionShape, decodeCursor, emptyConnection, MAX_PAGE_SIZE, PageArgs, SortKey } from '../common/connection';
 import { hydrateSelection, projectedColumns, runStatement, selectionOf } from '../context/batch-query';
 import { createLoaders } from '../context/loaders';
@@ -163,16 +162,6 @@ function indexedTerms(query: ConditionSink, words: SearchWord[]): IndexedTerm[] 
       needsCheck: true,
     };
   });
-}
-
-/** The condition with every field taken through a relation: `status` becomes `advisory.status`. */
-function throughRelation(condition: Condition, relation: string): Condition | null {
-  if (condition instanceof CompoundCondition) {
-    const parts = condition.value.map((part) => throughRelation(part, relation));
-    return parts.every((part): part is Condition => part !== null) ? new CompoundCondition(condition.operator, parts) : null;
-  }
-  if (condition instanceof FieldCondition) return new FieldCondition(condition.operator, `${relation}.${condition.field}`, condition.value);
-  return null;
 }
 
 /**

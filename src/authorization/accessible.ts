@@ -9,7 +9,7 @@ import { rememberShownState, selectShownState, shownStateSelection } from '../ca
 import type { RequestContext } from '../context/request-context';
 import { ForbiddenError, NotFoundError } from '../errors/errors';
 import { sharedTranslation } from './shared-translations';
-import { conjunctsOf, disjunctsOf, isCompound, reachesRelation, sameCondition, SqlConditionTranslator, SqlFragment, withCommonConjunctsFactored, withoutRedundantDisjuncts } from './sql-condition';
+import { conjunctsOf, disjunctsOf, implies, isCompound, reachesRelation, sameCondition, SqlConditionTranslator, SqlFragment, throughRelation, withCommonConjunctsFactored, withoutRedundantDisjuncts } from './sql-condition';
 
 const RULE_FLAG_PREFIX = 'casl_rule_';
 
@@ -166,6 +166,32 @@ export function accessibleSubquerySql(ctx: RequestContext, target: EntityTarget<
   query.setParameters(condition.params);
   return condition.sql;
 }
+
+/**
+ * True when a row of `child` is readable whenever the row its many-to-one `relation` points to is: the child's read
+ * condition follows from the parent's read condition taken through the relation (a vendor's contact attempts are
+ * those of its own notified case_vendor rows). A statement that reads child rows only as the related rows of parent
+ * rows already held to the parent's read predicate then needs no predicate of the child's own. Judged on the shape of
+ * the two condition trees (`implies`): false whenever the shape does not show it, and the child's predicate stays.
+ */
+export function readableThroughParent(ctx: RequestContext, child: EntityMetadata, relation: string): boolean {
+  let known = throughParentByAbility.get(ctx.ability);
+  if (!known) throughParentByAbility.set(ctx.ability, (known = new Map()));
+  const key = `${child.name}\u0000${relation}`;
+  let readable = known.get(key);
+  if (readable === undefined) {
+    const parent = child.findRelationWithPropertyPath(relation);
+    if (!parent || !parent.isManyToOne) throw new Error(`${child.name}.${relation} is not a many-to-one relation`);
+    const childCondition = rulesToAST(ctx.ability, 'read', child.name);
+    const parentCondition = rulesToAST(ctx.ability, 'read', parent.inverseEntityMetadata.name);
+    const throughParent = parentCondition ? throughRelation(parentCondition, relation) : null;
+    readable = Boolean(childCondition && throughParent && implies(throughParent, childCondition));
+    known.set(key, readable);
+  }
+  return readable;
+}
+
+const throughParentByAbility = new WeakMap<object, Map<string, boolean>>();
 
 function fieldRestrictedRules(ctx: RequestContext, subjectType: string) {
   const rules = ctx.ability.possibleRulesFor('read', subjectType);

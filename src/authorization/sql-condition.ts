@@ -353,6 +353,17 @@ export function implies(a: Condition, b: Condition): boolean {
   return fieldA.operator === 'elemMatch' && fieldB.operator === 'elemMatch' && fieldA.field === fieldB.field && implies(fieldA.value as Condition, fieldB.value as Condition);
 }
 
+/** The condition with every field taken through a relation: `status` becomes `advisory.status`; null for a node of another kind. */
+export function throughRelation(condition: Condition, relation: string): Condition | null {
+  if (isCompound(condition)) {
+    const compound = condition as CompoundCondition;
+    const parts = compound.value.map((part) => throughRelation(part, relation));
+    return parts.every((part): part is Condition => part !== null) ? new CompoundCondition(compound.operator, parts) : null;
+  }
+  if (condition instanceof FieldCondition) return new FieldCondition(condition.operator, `${relation}.${condition.field}`, condition.value);
+  return null;
+}
+
 /** The conjuncts of a condition (a condition that is no conjunction is its only one). */
 export function conjunctsOf(condition: Condition): Condition[] {
   return isCompound(condition) && (condition as CompoundCondition).operator === 'and' ? (condition as CompoundCondition).value : [condition];

@@ -14,10 +14,13 @@ import { Case, CaseVendor } from './case.entity';
  */
 export const caseLoaders = {
   caseVendors(ctx: RequestContext, selection: FieldSelection): DataLoader<string, CaseVendor[]> {
-    // The vendor of each row comes in the same statement, for CaseVendorResolver.vendor (one statement fewer).
+    // The vendor of each row and the contact attempts to reach it come in the same statement, for
+    // CaseVendorResolver.vendor and .contactAttempts (a statement fewer each).
     const vendorFields = selectedFieldsUnder(selection, 'vendor');
     const join = vendorFields ? { foreignKey: 'vendorId' as const, target: Vendor, fields: vendorFields } : undefined;
-    return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id', selectedFields(selection), join);
+    const attemptFields = selectedFieldsUnder(selection, 'contactAttempts');
+    const children = attemptFields ? { target: ContactAttempt, relation: 'caseVendor', foreignKey: 'caseVendorId', orderBy: 'attemptedAt', fields: attemptFields } : undefined;
+    return ctx.loaders.manyBy(CaseVendor, 'caseId', 'id', selectedFields(selection), join, children);
   },
   contactAttempts(ctx: RequestContext, selection: FieldSelection): DataLoader<string, ContactAttempt[]> {
     return ctx.loaders.manyBy(ContactAttempt, 'caseId', 'attemptedAt', selectedFields(selection));

@@ -1,6 +1,6 @@
 import { EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { checkedPerKeyedRow, exposedColumns, FieldRuleFlags, fieldRuleFlags, managerOf, maskRow, policyCondition, ShownValue, shownValueOf } from '../authorization/accessible';
+import { checkedPerKeyedRow, exposedColumns, FieldRuleFlags, fieldRuleFlags, managerOf, maskRow, policyCondition, readableThroughParent, ShownValue, shownValueOf } from '../authorization/accessible';
 import type { SqlFragment } from '../authorization/sql-condition';
 import type { RequestContext } from './request-context';
 
@@ -54,6 +54,8 @@ export interface Batch {
   columns: string[] | null;
   /** A to-one relation loaded in the same statement (see JoinedOne). */
   join?: JoinedOne;
+  /** The rows of another type that point to each batch row, loaded in the same statement (see JoinedMany). */
+  children?: JoinedMany;
 }
 
 /**
@@ -71,8 +73,30 @@ export interface JoinedOne {
   found(id: string, row: ObjectLiteral | null): void;
 }
 
+/**
+ * The rows of another type whose many-to-one `relation` points to each batch row (a case_vendor row's contact
+ * attempts), read in the batch's own statement: a LEFT JOIN on the foreign key, whose ON clause carries the child
+ * type's read predicate unless the batch row's own predicate already implies it (readableThroughParent), selecting
+ * the columns the child type's `manyBy` loader would and masked the same way. So `found` receives, for every batch
+ * row, exactly what `manyBy(target, foreignKey, orderBy)` would have answered for its id (possibly no row), one
+ * statement earlier. Each batch row then comes back once per child: it is hydrated once.
+ */
+export interface JoinedMany {
+  target: EntityTarget<ObjectLiteral>;
+  /** The child's many-to-one relation to the batch's type, and the child property holding it (the batch row's id). */
+  relation: string;
+  foreignKey: string;
+  /** Ascending, then by id, within each batch row's children. */
+  orderBy: string;
+  /** Property names to load (must include id); null loads every column. */
+  columns: string[] | null;
+  found(parentId: string, rows: ObjectLiteral[]): void;
+}
+
 const JOINED = 'joined';
 const JOINED_PREFIX = 'joined_';
+const CHILD = 'child';
+const CHILD_PREFIX = 'child_';
 
 /**
  * One DataLoader batch, as plain SQL built from the same policy translation as `accessibleQuery` and hydrated the way
@@ -108,11 +132,19 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
     );
   }
   const join = batch.join && joinOf(ctx, metadata, batch.join, parameters);
-  let sql = `SELECT ${selection.sql}${join ? `, ${join.selection.sql}` : ''} FROM ${escape(metadata.tableName)} ${row}${join ? ` ${join.sql}` : ''} WHERE ${where.join(' AND ')}`;
-  if (batch.orderBy && !batch.lastPerKey) sql += ` ORDER BY ${row}.${escape(columnOf(metadata, batch.orderBy).databaseName)} ASC, ${row}.${id} ASC`;
-  if (!batch.join) return runSelection<T>(ctx, selection, sql, parameters);
-  const raw = await runStatement(ctx, sql, parameters);
+  if (batch.children && batch.lastPerKey) throw new Error('Children are not joined to the last row per key');
+  const children = batch.children && childrenOf(ctx, metadata, batch.children, parameters);
+  const selected = [selection.sql, ...(join ? [join.selection.sql] : []), ...(children ? [children.selection.sql] : [])].join(', ');
+  let sql = `SELECT ${selected} FROM ${escape(metadata.tableName)} ${row}${join ? ` ${join.sql}` : ''}${children ? ` ${children.sql}` : ''} WHERE ${where.join(' AND ')}`;
+  const order: string[] = [];
+  if (batch.orderBy && !batch.lastPerKey) order.push(`${row}.${escape(columnOf(metadata, batch.orderBy).databaseName)} ASC`, `${row}.${id} ASC`);
+  if (children) order.push(...children.order);
+  if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
+  if (!batch.join && !batch.children) return runSelection<T>(ctx, selection, sql, parameters);
+  let raw = await runStatement(ctx, sql, parameters);
+  if (batch.children) raw = withChildrenFound(ctx, selection, batch.children, children?.selection ?? null, raw);
   const rows = hydrateSelection<T>(ctx, selection, raw);
+  if (!batch.join) return rows;
   const joined = join ? hydrateSelection(ctx, join.selection, raw) : null;
   const { foreignKey, found } = batch.join;
   rows.forEach((each, index) => {
@@ -123,6 +155,74 @@ export async function loadBatch<T extends ObjectLiteral>(ctx: RequestContext, ta
     found(key, target && target.id === key ? target : null);
   });
   return rows;
+}
+
+/**
+ * The LEFT JOIN of a JoinedMany, what it selects and the ORDER BY terms that order each row's children, or null when
+ * the viewer may read no row of the child type.
+ */
+function childrenOf(
+  ctx: RequestContext,
+  metadata: EntityMetadata,
+  children: JoinedMany,
+  parameters: Record<string, unknown>,
+): { sql: string; selection: Selection; order: string[] } | null {
+  const childMetadata = ctx.dataSource.getMetadata(children.target);
+  if (childMetadata.name === 'Advisory' || childMetadata.name === 'Case') throw new Error(`${childMetadata.name} rows are not loaded by a join`);
+  if (children.columns && !children.columns.includes('id')) throw new Error('A joined child row is loaded with its id');
+  const relation = childMetadata.findRelationWithPropertyPath(children.relation);
+  const joinColumn = relation?.joinColumns.length === 1 ? relation.joinColumns[0] : undefined;
+  if (!relation?.isManyToOne || relation.inverseEntityMetadata !== metadata || joinColumn?.databaseName !== columnOf(childMetadata, children.foreignKey).databaseName) {
+    throw new Error(`${childMetadata.name}.${children.foreignKey} is not the key of its relation ${children.relation} to ${metadata.name}`);
+  }
+  const policy = policyCondition(ctx, children.target, CHILD);
+  if (!policy) return null;
+  const escape = (name: string) => ctx.dataSource.driver.escape(name);
+  const selection = selectionOf(ctx, childMetadata, CHILD, children.columns, CHILD_PREFIX);
+  Object.assign(parameters, selection.params);
+  const child = escape(CHILD);
+  let on = `${child}.${escape(joinColumn.databaseName)} = ${escape('row')}.${escape(columnOf(metadata, 'id').databaseName)}`;
+  if (!readableThroughParent(ctx, childMetadata, children.relation)) {
+    on += ` AND (${policy.sql})`;
+    Object.assign(parameters, policy.params);
+  }
+  const order = [`${child}.${escape(columnOf(childMetadata, children.orderBy).databaseName)} ASC`, `${child}.${escape(columnOf(childMetadata, 'id').databaseName)} ASC`];
+  return { sql: `LEFT JOIN ${escape(childMetadata.tableName)} ${child} ON ${on}`, selection, order };
+}
+
+/**
+ * Hands each batch row's children (the child selection's rows of the result, in its order; none where the viewer
+ * may read no child row at all) to `found`, and returns the result with each batch row once, in order.
+ */
+function withChildrenFound(
+  ctx: RequestContext,
+  selection: Selection,
+  children: JoinedMany,
+  childSelection: Selection | null,
+  raw: Record<string, unknown>[],
+): Record<string, unknown>[] {
+  const idOf = (parent: Selection) => {
+    const index = parent.loaded.findIndex((column) => column.propertyName === 'id');
+    if (index < 0) throw new Error(`A ${parent.metadata.name} with joined children is loaded with its id`);
+    return parent.resultNames[index];
+  };
+  const parentId = idOf(selection);
+  const childId = childSelection ? idOf(childSelection) : null;
+  const parents = new Map<string, Record<string, unknown>>();
+  const withChild: Record<string, unknown>[] = [];
+  const parentOfChild: string[] = [];
+  for (const values of raw) {
+    const id = String(values[parentId]);
+    if (!parents.has(id)) parents.set(id, values);
+    if (childId !== null && values[childId] !== null && values[childId] !== undefined) {
+      withChild.push(values);
+      parentOfChild.push(id);
+    }
+  }
+  const byParent = new Map<string, ObjectLiteral[]>([...parents.keys()].map((id) => [id, []]));
+  if (childSelection) hydrateSelection(ctx, childSelection, withChild).forEach((each, index) => byParent.get(parentOfChild[index])!.push(each));
+  for (const [id, rows] of byParent) children.found(id, rows);
+  return [...parents.values()];
 }
 
 /** The LEFT JOIN of a JoinedOne and what it selects, or null when the viewer may read no row of the joined type. */

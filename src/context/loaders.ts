@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { EntityTarget, ObjectLiteral } from 'typeorm';
 import { accessibleQuery, loadAccessible } from '../authorization/accessible';
-import { Batch, JoinedOne, loadBatch, projectedColumns } from './batch-query';
+import { Batch, JoinedMany, JoinedOne, loadBatch, projectedColumns } from './batch-query';
 import type { RequestContext } from './request-context';
 
 /**
@@ -19,8 +19,18 @@ export interface Loaders {
    * Rows whose `column` equals the key, ordered by `orderBy` (ascending) then id. With `join`, the rows a foreign key
    * of theirs points to are read in the same statement and handed to `byId(join.target, join.fields)`, which then
    * answers them without a statement of its own (see JoinedOne).
+   *
+   * With `children`, the rows of another type that point to each row are read in the same statement too and handed to
+   * `manyBy(children.target, children.foreignKey, children.orderBy, children.fields)` (see JoinedMany).
    */
-  manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string, fields?: ReadonlySet<string>, join?: JoinSpec<T>): DataLoader<string, T[]>;
+  manyBy<T extends ObjectLiteral>(
+    target: EntityTarget<T>,
+    column: keyof T & string,
+    orderBy?: keyof T & string,
+    fields?: ReadonlySet<string>,
+    join?: JoinSpec<T>,
+    children?: ChildrenSpec,
+  ): DataLoader<string, T[]>;
   /**
    * The last row, by `orderBy` then id, among the rows the viewer may see whose `column` equals the key: the same
    * row as `manyBy(...).at(-1)`, without loading the others.
@@ -47,6 +57,16 @@ export interface JoinSpec<T> {
   foreignKey: keyof T & string;
   target: EntityTarget<ObjectLiteral>;
   /** The fields the request selects on the joined type, as its field resolver will pass them to `byId`. */
+  fields: ReadonlySet<string>;
+}
+
+export interface ChildrenSpec {
+  target: EntityTarget<ObjectLiteral>;
+  /** The child's many-to-one relation to the loaded type, and the child property holding it. */
+  relation: string;
+  foreignKey: string;
+  orderBy: string;
+  /** The fields the request selects on the child type, as its field resolver will pass them to `manyBy`. */
   fields: ReadonlySet<string>;
 }
 
@@ -125,6 +145,27 @@ export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
     };
   }
 
+  function childrenOf(children: ChildrenSpec | undefined): { batch: JoinedMany; signature: string } | undefined {
+    if (!children) return undefined;
+    const { columns, signature } = columnsFor(children.target, children.fields, [children.foreignKey, children.orderBy]);
+    const loader = loaders.manyBy(children.target, children.foreignKey, children.orderBy, children.fields);
+    return {
+      batch: {
+        target: children.target,
+        relation: children.relation,
+        foreignKey: children.foreignKey,
+        orderBy: children.orderBy,
+        columns,
+        found: (parentId, rows) => {
+          const values = answered.get(loader as DataLoader<string, unknown>)!;
+          if (!values.has(parentId)) values.set(parentId, rows);
+          loader.prime(parentId, rows);
+        },
+      },
+      signature: `${children.relation}<${nameOf(children.target)}:${children.orderBy}:${signature}`,
+    };
+  }
+
   const loaders: Loaders & FieldLoaders = {
     loadKnown<V>(loader: DataLoader<string, V>, key: string) {
       const values = answered.get(loader as DataLoader<string, unknown>);
@@ -145,12 +186,20 @@ export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
         }),
       );
     },
-    manyBy<T extends ObjectLiteral>(target: EntityTarget<T>, column: keyof T & string, orderBy?: keyof T & string, fields?: ReadonlySet<string>, join?: JoinSpec<T>) {
+    manyBy<T extends ObjectLiteral>(
+      target: EntityTarget<T>,
+      column: keyof T & string,
+      orderBy?: keyof T & string,
+      fields?: ReadonlySet<string>,
+      join?: JoinSpec<T>,
+      children?: ChildrenSpec,
+    ) {
       const joined = joinOf(join);
-      const { columns, signature } = columnsFor(target, fields, [column, ...(orderBy ? [orderBy] : []), ...(join ? [join.foreignKey] : [])]);
-      return memo(`many:${nameOf(target)}:${column}:${orderBy ?? ''}:${signature}:${joined?.signature ?? ''}`, () =>
+      const joinedChildren = childrenOf(children);
+      const { columns, signature } = columnsFor(target, fields, [column, ...(orderBy ? [orderBy] : []), ...(join ? [join.foreignKey] : []), ...(children ? ['id'] : [])]);
+      return memo(`many:${nameOf(target)}:${column}:${orderBy ?? ''}:${signature}:${joined?.signature ?? ''}:${joinedChildren?.signature ?? ''}`, () =>
         answering<T[]>(async (keys) => {
-          const rows = await rowsOf(target, { keyColumn: column, keys, orderBy, columns, join: joined?.batch });
+          const rows = await rowsOf(target, { keyColumn: column, keys, orderBy, columns, join: joined?.batch, children: joinedChildren?.batch });
           const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
           for (const row of rows) grouped.get(row[column] as string)?.push(row);
           return keys.map((key) => grouped.get(key) ?? []);

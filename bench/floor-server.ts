@@ -183,7 +183,7 @@ interface SqlPart {
  * with punctuation inside, are also matched as substrings. Also like the API: the longest indexed term leads, its
  * index rows read newest first and each checked against its advisory (the other terms probed by advisory), as scalar
  * subqueries (MariaDB would turn an EXISTS into a semi-join or a materialized IN); the count reads the same rows up
- * to the cap + 1, and runs beside the page.
+ * to the cap + 1 (a lone word's index rows alone, as the API), and runs beside the page.
  */
 async function publicSearch(url: URL, first: number) {
   const words = searchWords(url.searchParams.get('text'));
@@ -222,7 +222,12 @@ async function publicSearch(url: URL, first: number) {
         WHERE t.term = ? AND t.publishedAt <= ? AND ${where.sql}`,
       params: [leader.slice(0, PREFIX_TERM_MAX_LENGTH).join(''), now, ...where.params],
     };
-    counting = pool.query<Row[]>(`SELECT COUNT(*) AS total FROM (${lead.sql} LIMIT ${cap + 1}) matching`, lead.params);
+    // A lone word that is an index term as typed: its index rows alone are the released advisories holding it (the
+    // index holds PUBLISHED advisories only, at their publication time), as the API counts it (countedByIndexAlone).
+    const alone = conditions.length === 1 && terms.length === 1 && leader.length <= PREFIX_TERM_MAX_LENGTH;
+    counting = alone
+      ? pool.query<Row[]>(`SELECT COUNT(*) AS total FROM (SELECT t.advisoryId FROM advisory_search_term t WHERE t.term = ? AND t.publishedAt <= ? LIMIT ${cap + 1}) matching`, [leader.join(''), now])
+      : pool.query<Row[]>(`SELECT COUNT(*) AS total FROM (${lead.sql} LIMIT ${cap + 1}) matching`, lead.params);
     paging = pool.query<Row[]>(
       `SELECT ${columns} FROM (${lead.sql} ORDER BY t.publishedAt DESC, t.advisoryId DESC LIMIT ?) page JOIN advisory a ON a.id = page.advisoryId ORDER BY a.publishedAt DESC, a.id DESC`,
       [...lead.params, first + 1],

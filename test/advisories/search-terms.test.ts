@@ -1,7 +1,7 @@
 import type { Logger, QueryRunner } from 'typeorm';
 import { Advisory, AdvisoryStatus } from '../../src/advisories/advisory.entity';
 import { AdvisoryProduct } from '../../src/advisories/advisory-publication.entity';
-import { refreshSearchTerms, SEARCH_TERM_TABLE } from '../../src/advisories/search-index';
+import { rebuildSearchTerms, refreshSearchTerms, SEARCH_TERM_TABLE } from '../../src/advisories/search-index';
 import { documentTerms } from '../../src/advisories/search-text';
 import { CaseVendorStatus } from '../../src/cases/case.entity';
 import { newId } from '../../src/common/columns';
@@ -132,8 +132,10 @@ describe('the search index', () => {
     h.clock.advanceDays(2.5);
     try {
       expect(await found('replacedscheduledword')).toEqual([]); // the old due time has passed, the new one not
+      expect((await search('replacedscheduledword')).totalCount).toBe(0); // counted by the index rows alone, at their new time
       h.clock.advanceDays(1);
       expect(await found('replacedscheduledword')).toEqual([advisory.id]);
+      expect((await search('replacedscheduledword')).totalCount).toBe(1);
       expect(await found('embargoword marrowgate')).toEqual([advisory.id]);
     } finally {
       h.clock.advanceDays(-3.5);
@@ -205,5 +207,40 @@ describe('the search index', () => {
         }
       }
     }
+  });
+
+  // The count of a lone word reads its index rows alone (countedByIndexAlone in advisory-search.service.ts); every
+  // other search joins each counted row to its advisory, as the page always does.
+  it('counts a lone indexed word by its index rows alone, and joins the advisories for any other search', async () => {
+    const advisoryJoins = async (filter: Record<string, unknown>) => {
+      const recorder = new StatementRecorder(h.db.dataSource.logger);
+      const original = h.db.dataSource.logger;
+      h.db.dataSource.setOptions({ logger: recorder });
+      try {
+        await h.ok<SearchPage>('anonymous', SEARCH, { filter, first: 5 });
+      } finally {
+        h.db.dataSource.setOptions({ logger: original });
+      }
+      const [statement] = recorder.recorded.filter((each) => each.sql.includes(SEARCH_TERM_TABLE));
+      return (statement.sql.match(/(STRAIGHT_JOIN|CROSS JOIN) [`"]?advisory[`"]?/g) ?? []).length;
+    };
+    expect(await advisoryJoins({ text: 'plentifulword' })).toBe(1); // the page's
+    expect(await advisoryJoins({ text: 'plentif' })).toBe(1); // a prefix is an index term too
+    expect(await advisoryJoins({ text: 'plentifulword flaw' })).toBe(2);
+    expect(await advisoryJoins({ text: 'plentifulword', severities: ['HIGH'] })).toBe(2);
+    expect(await advisoryJoins({ text: 'plentifulword', vendor: 'Acme' })).toBe(2);
+    expect(await advisoryJoins({ text: 'plentifulwordplentifulword' })).toBe(2); // longer than an index term: checked per row
+  });
+
+  // What the lone word's count relies on: the index holds exactly the rows of the advisories as they are now.
+  it('holds exactly what a rebuild from the advisories writes, after the publications, revisions, edits and moves above', async () => {
+    const rows = async () =>
+      ((await h.db.dataSource.query(`SELECT term, publishedAt, advisoryId FROM ${SEARCH_TERM_TABLE}`)) as { term: string; publishedAt: unknown; advisoryId: string }[])
+        .map((row) => `${row.term}|${String(row.publishedAt instanceof Date ? row.publishedAt.toISOString() : row.publishedAt)}|${row.advisoryId}`)
+        .sort();
+    const kept = await rows();
+    expect(kept.length).toBeGreaterThan(1000);
+    await rebuildSearchTerms(h.db.dataSource.manager);
+    expect(await rows()).toEqual(kept);
   });
 });

@@ -172,7 +172,8 @@ function childrenOf(
   if (children.columns && !children.columns.includes('id')) throw new Error('A joined child row is loaded with its id');
   const relation = childMetadata.findRelationWithPropertyPath(children.relation);
   const joinColumn = relation?.joinColumns.length === 1 ? relation.joinColumns[0] : undefined;
-  if (!relation?.isManyToOne || relation.inverseEntityMetadata !== metadata || joinColumn?.databaseName !== columnOf(childMetadata, children.foreignKey).databaseName) {
+  const pointsToId = joinColumn?.databaseName === columnOf(childMetadata, children.foreignKey).databaseName && joinColumn.referencedColumn?.propertyName === 'id';
+  if (!relation?.isManyToOne || relation.inverseEntityMetadata !== metadata || !pointsToId) {
     throw new Error(`${childMetadata.name}.${children.foreignKey} is not the key of its relation ${children.relation} to ${metadata.name}`);
   }
   const policy = policyCondition(ctx, children.target, CHILD);

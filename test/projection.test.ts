@@ -84,6 +84,18 @@ describe('column projection and the last contact attempt', () => {
     }
   });
 
+  /** Makes request contexts of a coordinator whose ability holds only `rules`, each with loaders of its own. */
+  async function hypotheticalContexts(rules: (can: Builder['can']) => void) {
+    const viewer = await h.server.authenticator.authenticate(`Bearer ${h.tokens.coordinatorStaff}`);
+    return () => {
+      const { can, build } = newBuilder();
+      rules(can);
+      const ctx = h.server.contextFor(viewer);
+      ctx.ability = build();
+      return ctx;
+    };
+  }
+
   // No shipped policy lets a viewer read a vendor row but not its vendor, or only some of a vendor's fields, so the
   // joined read is also checked under such rules directly: the loader primed by the join must answer exactly what it
   // answers by its own statement.
@@ -100,16 +112,10 @@ describe('column projection and the last contact attempt', () => {
   ];
 
   it.each(HYPOTHETICAL_VENDOR_RULES)('primes the vendor loader with what it would load itself (%s)', async (_name, vendorRules, expected) => {
-    const viewer = await h.server.authenticator.authenticate(`Bearer ${h.tokens.coordinatorStaff}`);
-    const hypothetical = () => {
-      const { can, build } = newBuilder();
-      can('read', 'Case');
-      can('read', 'CaseVendor');
+    const hypothetical = await hypotheticalContexts((can) => {
+      can('read', ['Case', 'CaseVendor']);
       vendorRules(can, h.world.vendors);
-      const ctx = h.server.contextFor(viewer);
-      ctx.ability = build();
-      return ctx;
-    };
+    });
     const vendorFields = new Set(['id', 'name', 'website']);
     const caseIds = (await h.ok<CasePage>('coordinatorStaff', '{ cases(first: 100) { edges { node { id } } } }')).cases.edges.map((edge) => edge.node.id);
     const joined = hypothetical();
@@ -218,16 +224,10 @@ describe('column projection and the last contact attempt', () => {
   ];
 
   it.each(HYPOTHETICAL_ATTEMPT_RULES)('primes the attempt loader with what it would load itself (%s)', async (name, rules, impliedByVendorRow, sees) => {
-    const viewer = await h.server.authenticator.authenticate(`Bearer ${h.tokens.coordinatorStaff}`);
-    const hypothetical = () => {
-      const { can, build } = newBuilder();
-      can('read', 'Case');
-      can('read', 'Vendor');
+    const hypothetical = await hypotheticalContexts((can) => {
+      can('read', ['Case', 'Vendor']);
       rules(can, h.world.vendors);
-      const ctx = h.server.contextFor(viewer);
-      ctx.ability = build();
-      return ctx;
-    };
+    });
     const attemptFields = new Set(['id', 'channel', 'outcome', 'address', 'attemptedAt']);
     const caseIds = (await h.ok<CasePage>('coordinatorStaff', '{ cases(first: 100) { edges { node { id } } } }')).cases.edges.map((edge) => edge.node.id);
     const joined = hypothetical();
@@ -243,7 +243,8 @@ describe('column projection and the last contact attempt', () => {
     const byOwnStatement = await hypothetical().loaders.manyBy(ContactAttempt, 'caseVendorId', 'attemptedAt', attemptFields).loadMany(rowIds);
     expect(fromJoin).toEqual(byOwnStatement);
     const everyAttempt = (fromJoin as ContactAttempt[][]).flat();
-    const asCoordinator = (await h.server.contextFor(viewer).loaders.manyBy(ContactAttempt, 'caseVendorId', 'attemptedAt', attemptFields).loadMany(rowIds)) as ContactAttempt[][];
+    const coordinator = h.server.contextFor(await h.server.authenticator.authenticate(`Bearer ${h.tokens.coordinatorStaff}`));
+    const asCoordinator = (await coordinator.loaders.manyBy(ContactAttempt, 'caseVendorId', 'attemptedAt', attemptFields).loadMany(rowIds)) as ContactAttempt[][];
     // 'all': every attempt of the vendor rows read, as the coordinator sees them.
     const seen = everyAttempt.length === 0 ? 'none' : everyAttempt.length === asCoordinator.flat().length ? 'all' : 'some';
     expect(seen).toBe(sees);

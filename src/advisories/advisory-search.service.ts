@@ -5,7 +5,7 @@ import { buildAbility } from '../../policies';
 import { isAuditedReader } from '../audit/embargoed-read';
 import { accessibleQuery, accessibleSelect, accessibleSubquerySql, ConditionSink, PlainSelect, policyCondition, restrictToReadableFields, testedPerRow } from '../authorization/accessible';
 import { conjunctsOf, isCompound, sameCondition, throughRelation } from '../authorization/sql-condition';
-import { Condition, FieldCondition } from '@ucast/mongo2js';
+import { FieldCondition } from '@ucast/mongo2js';
 import { connectionOf, ConnectionShape, decodeCursor, emptyConnection, MAX_PAGE_SIZE, PageArgs, SortKey } from '../common/connection';
 import { hydrateSelection, projectedColumns, runStatement, selectionOf } from '../context/batch-query';
 import { createLoaders } from '../context/loaders';
@@ -30,6 +30,8 @@ export function publicViewOf(ctx: RequestContext): RequestContext {
   return view;
 }
 
+const PUBLISHED_AND_DUE = 'a.status = :searchPublished AND a.publishedAt <= :searchNow';
+
 /**
  * The search's conditions before its indexed words, added to `query` (the public view's accessible rows of `a`):
  * released advisories under the public policy plus an explicit "published and due" condition, and every other filter
@@ -40,7 +42,7 @@ export function publicViewOf(ctx: RequestContext): RequestContext {
  * and the plain statements of the search itself.
  */
 function addSearchConditions(view: RequestContext, query: ConditionSink, filter: AdvisorySearchFilter): IndexedTerm[] {
-  query.andWhere('a.status = :searchPublished AND a.publishedAt <= :searchNow', { searchPublished: AdvisoryStatus.PUBLISHED, searchNow: view.now });
+  query.andWhere(PUBLISHED_AND_DUE, { searchPublished: AdvisoryStatus.PUBLISHED, searchNow: view.now });
   const used = ['publishedAt', 'status'];
 
   const words = searchWords(filter.text);
@@ -269,8 +271,8 @@ function countUpToSql(view: RequestContext, rows: PlainSelect<Advisory>, leader:
 
 /**
  * True when the leading term's index rows alone count the search: its only conditions are the public policy and
- * "published and due" (`conditionsBeyondPolicy` is 1: no filter, no other word, and the leader is a term of the index
- * as typed), and the public policy is exactly "status PUBLISHED and publishedAt at or before the request's instant".
+ * "published and due" (`beyondPolicy`, the conditions added after the policy, is that one alone: no filter, no other
+ * word, and the leader is a term of the index as typed), and the public policy is exactly "status PUBLISHED and publishedAt at or before the request's instant".
  * The index holds one row per term of each advisory whose status is PUBLISHED, at its publishedAt, written in the
  * transaction that publishes, moves or revises it (src/advisories/search-index.ts; PUBLISHED is final), so its rows
  * of a term up to the instant are exactly the published and due advisories holding it: the count need not look each
@@ -278,15 +280,13 @@ function countUpToSql(view: RequestContext, rows: PlainSelect<Advisory>, leader:
  * still joins every advisory it returns and tests it against the policy. Any other policy, or any other condition,
  * and the count joins the advisories as the page does.
  */
-function countedByIndexAlone(view: RequestContext, leader: IndexedTerm | null, conditionsBeyondPolicy: number): boolean {
-  if (!leader || leader.needsCheck || conditionsBeyondPolicy !== 1) return false;
+function countedByIndexAlone(view: RequestContext, leader: IndexedTerm | null, beyondPolicy: readonly string[]): boolean {
+  if (!leader || leader.needsCheck || beyondPolicy.length !== 1 || beyondPolicy[0] !== PUBLISHED_AND_DUE) return false;
   const policy = rulesToAST(view.ability, 'read', view.dataSource.getMetadata(Advisory).name);
   if (!policy) return false;
-  const parts = conjunctsOf(policy);
-  const field = (part: Condition) => (isCompound(part) ? null : (part as FieldCondition));
-  const published = parts.some((part) => field(part)?.field === 'status' && field(part)?.operator === 'eq' && field(part)?.value === AdvisoryStatus.PUBLISHED);
-  const due = parts.some((part) => field(part)?.field === 'publishedAt' && field(part)?.operator === 'lte' && field(part)?.value === view.now);
-  return parts.length === 2 && published && due;
+  const fields = conjunctsOf(policy).map((part) => (isCompound(part) ? null : (part as FieldCondition)));
+  const holds = (field: string, operator: string, value: unknown) => fields.some((each) => each?.field === field && each.operator === operator && each.value === value);
+  return fields.length === 2 && holds('status', 'eq', AdvisoryStatus.PUBLISHED) && holds('publishedAt', 'lte', view.now);
 }
 
 /**
@@ -363,7 +363,7 @@ export async function searchAdvisories(
   const indexed = addSearchConditions(view, rows, filter);
   const longest = indexed.length === 0 ? null : indexed.reduce((longest, term) => (term.length > longest.length ? term : longest));
   for (const term of indexed) if (term !== longest || term.needsCheck) rows.andWhere(term.matches);
-  const leader = longest && { ...longest, alone: countedByIndexAlone(view, longest, rows.conditions.length - policyConditions) };
+  const leader = longest && { ...longest, alone: countedByIndexAlone(view, longest, rows.conditions.slice(policyConditions)) };
   const first = Math.min(page.first ?? 20, ctx.config.maxPageSize, MAX_PAGE_SIZE);
   const after = page.after ? decodeCursor(page.after, sort) : null;
   const projected = projectedColumns(view.dataSource.getMetadata(Advisory), fields, []);

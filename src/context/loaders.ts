@@ -94,6 +94,16 @@ export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
     return loader;
   }
 
+  /**
+   * Hands `loader` the value a join read for `key`. As prime itself, an answered key keeps its value; a key still
+   * pending gets the same value from its own batch (a join selects and masks what the loader would).
+   */
+  function primeAnswered<V>(loader: DataLoader<string, V>, key: string, value: V): void {
+    const values = answered.get(loader as DataLoader<string, unknown>)!;
+    if (!values.has(key)) values.set(key, value);
+    loader.prime(key, value);
+  }
+
   function memo<V>(key: string, create: () => DataLoader<string, V>): DataLoader<string, V> {
     let loader = cache.get(key) as DataLoader<string, V> | undefined;
     if (!loader) {
@@ -133,13 +143,7 @@ export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
         foreignKey: join.foreignKey,
         target: join.target,
         columns,
-        found: (id, row) => {
-          // As prime itself, an answered key keeps its value; a key still pending gets the same row from its own batch
-          // (a join selects and masks what byId would).
-          const values = answered.get(loader as DataLoader<string, unknown>)!;
-          if (!values.has(id)) values.set(id, row);
-          loader.prime(id, row);
-        },
+        found: (id, row) => primeAnswered(loader, id, row),
       },
       signature: `${join.foreignKey}>${nameOf(join.target)}:${signature}`,
     };
@@ -156,11 +160,7 @@ export function createLoaders(ctx: RequestContext): Loaders & FieldLoaders {
         foreignKey: children.foreignKey,
         orderBy: children.orderBy,
         columns,
-        found: (parentId, rows) => {
-          const values = answered.get(loader as DataLoader<string, unknown>)!;
-          if (!values.has(parentId)) values.set(parentId, rows);
-          loader.prime(parentId, rows);
-        },
+        found: (parentId, rows) => primeAnswered(loader, parentId, rows),
       },
       signature: `${children.relation}<${nameOf(children.target)}:${children.orderBy}:${signature}`,
     };

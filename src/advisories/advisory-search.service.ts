@@ -4,10 +4,11 @@ import { SelectQueryBuilder } from 'typeorm';
 import { buildAbility } from '../../policies';
 import { isAuditedReader } from '../audit/embargoed-read';
 import { accessibleQuery, accessibleSelect, accessibleSubquerySql, ConditionSink, PlainSelect, policyCondition, restrictToReadableFields, testedPerRow } from '../authorization/accessible';
+import { wholeRulesKey } from '../authorization/shared-translations';
 import { conjunctsOf, isCompound, sameCondition, throughRelation } from '../authorization/sql-condition';
 import { FieldCondition } from '@ucast/mongo2js';
 import { connectionOf, ConnectionShape, decodeCursor, emptyConnection, MAX_PAGE_SIZE, PageArgs, SortKey } from '../common/connection';
-import { hydrateSelection, projectedColumns, runStatement, selectionOf } from '../context/batch-query';
+import { hydrateSelection, projectedColumns, runStatement, Selection, selectionOf } from '../context/batch-query';
 import { createLoaders } from '../context/loaders';
 import type { RequestContext } from '../context/request-context';
 import { ANONYMOUS } from '../context/viewer';
@@ -289,11 +290,18 @@ function countedByIndexAlone(view: RequestContext, leader: IndexedTerm | null, b
   return fields.length === 2 && holds('status', 'eq', AdvisoryStatus.PUBLISHED) && holds('publishedAt', 'lte', view.now);
 }
 
+/** A page's statement: its SQL with named parameters, and what its rows are hydrated and masked by. */
+interface PageStatement {
+  sql: string;
+  parameters: Record<string, unknown>;
+  selection: Selection;
+}
+
 /**
- * One page of the search (`first + 1` advisories after the cursor, newest publication first), selecting the
- * `columns` of each (every column when null), the public's field-rule flags and the shown status, hydrated and
- * masked as loadAccessible does. Plain SQL: the query builder's assembly of these statements cost more CPU than the
- * database spent on them.
+ * The statement of one page of the search (`first + 1` advisories after the cursor, newest publication first),
+ * selecting the `columns` of each (every column when null), the public's field-rule flags and the shown status, for
+ * rows hydrated and masked as loadAccessible does; null when the public may read no advisory. Plain SQL: the query
+ * builder's assembly of these statements cost more CPU than the database spent on them.
  *
  * With a leader, the page's ids are read in index order and limited there, each having passed every condition of
  * the search in leaderRows, as a derived table the advisories are joined to (so that the limit applies to the ids,
@@ -301,7 +309,7 @@ function countedByIndexAlone(view: RequestContext, leader: IndexedTerm | null, b
  * SQLite, without statistics, would otherwise walk the publication index and test each advisory against the ids,
  * reading every advisory newer than the page. Without a leader, the advisories themselves, newest first.
  */
-async function searchPage(
+function pageStatement(
   view: RequestContext,
   rows: PlainSelect<Advisory>,
   leader: IndexedTerm | null,
@@ -310,7 +318,7 @@ async function searchPage(
   columns: string[] | null,
   /** countUpTo's cap: each row of the page also carries the count (an uncorrelated subquery, run once). */
   countCap: number,
-): Promise<{ nodes: Advisory[]; total: number | null }> {
+): PageStatement | null {
   // Nothing here logs embargoed reads, and an audited read fingerprints the whole text it hands out: the public only.
   if (isAuditedReader(view)) throw new Error('Audited advisory reads load every column through loadAccessible');
   const escape = (name: string) => view.dataSource.driver.escape(name);
@@ -320,22 +328,133 @@ async function searchPage(
   const parameters: Record<string, unknown> = { ...rows.params, ...selection.params };
   if (after) Object.assign(parameters, { searchCursorValue: after[0], searchCursorId: after[1] });
   const order = 'ORDER BY a.publishedAt DESC, a.id DESC';
-  let sql: string;
   if (leader) {
     const cursor = after ? ['lt.publishedAt < :searchCursorValue OR (lt.publishedAt = :searchCursorValue AND lt.advisoryId < :searchCursorId)'] : [];
     const policy = policyCondition(view, Advisory, 'a');
-    if (!policy) return { nodes: [], total: 0 };
+    if (!policy) return null;
     Object.assign(parameters, policy.params);
     const pageIds = `${leaderRows(view, rows, leader, cursor)} ORDER BY lt.publishedAt DESC, lt.advisoryId DESC LIMIT ${first + 1}`;
-    sql =
+    const sql =
       `SELECT ${selection.sql}${counted} FROM (${pageIds}) ${escape('page_ids')} INNER JOIN ${table} ON a.id = ${escape('page_ids')}.${escape('advisoryId')} ` +
       `WHERE ${testedPerRow(policy.sql)} ${order}`;
-  } else {
-    const cursor = after ? ['a.publishedAt < :searchCursorValue OR (a.publishedAt = :searchCursorValue AND a.id < :searchCursorId)'] : [];
-    sql = `SELECT ${selection.sql}${counted} FROM ${table} WHERE ${rows.whereSql(cursor)} ${order} LIMIT ${first + 1}`;
+    return { sql, parameters, selection };
   }
-  const raw = await runStatement(view, sql, parameters);
-  return { nodes: hydrateSelection<Advisory>(view, selection, raw), total: raw.length > 0 ? Number(raw[0][SEARCH_TOTAL]) : null };
+  const cursor = after ? ['a.publishedAt < :searchCursorValue OR (a.publishedAt = :searchCursorValue AND a.id < :searchCursorId)'] : [];
+  return { sql: `SELECT ${selection.sql}${counted} FROM ${table} WHERE ${rows.whereSql(cursor)} ${order} LIMIT ${first + 1}`, parameters, selection };
+}
+
+/** What a search sends: nothing when the public may read no advisory; else the page's statement and what counts on its own. */
+export type SearchStatements = { readable: false } | { readable: true; rows: PlainSelect<Advisory>; leader: CountLeader | null; page: PageStatement | null };
+
+type CountLeader = IndexedTerm & { alone: boolean };
+
+const SEARCH_SORT: SortKey = { property: 'publishedAt', direction: 'DESC', isDate: true };
+
+/** Everything but the count of a search: its conditions, its leading term and its page's statement. */
+export function searchStatements(view: RequestContext, filter: AdvisorySearchFilter, first: number, afterCursor: string | null | undefined, fields: ReadonlySet<string> | undefined, cap: number): SearchStatements {
+  const rows = accessibleSelect(view, Advisory, 'a');
+  if (!rows) return { readable: false };
+  const policyConditions = rows.conditions.length;
+  const indexed = addSearchConditions(view, rows, filter);
+  const longest = indexed.length === 0 ? null : indexed.reduce((longest, term) => (term.length > longest.length ? term : longest));
+  for (const term of indexed) if (term !== longest || term.needsCheck) rows.andWhere(term.matches);
+  const leader = longest && { ...longest, alone: countedByIndexAlone(view, longest, rows.conditions.slice(policyConditions)) };
+  const after = afterCursor ? decodeCursor(afterCursor, SEARCH_SORT) : null;
+  const projected = projectedColumns(view.dataSource.getMetadata(Advisory), fields, []);
+  // The cursor is made of the sort key and the id.
+  const columns = projected && [...new Set([...projected, SEARCH_SORT.property, 'id'])];
+  return { readable: true, rows, leader, page: pageStatement(view, rows, leader, first, after, columns, cap) };
+}
+
+/**
+ * The first pages' statements already built, by everything they are built from: the public's rules (all of them, the
+ * instant aside: wholeRulesKey), the filter, the fields selected, the page size and the cap. Building one (translating
+ * the policy, the conditions of each word, the selection and its field flags) took a tenth of a search request's CPU,
+ * for a text that is the same for every request of the same search. A statement is built from the request's instant
+ * only as a value: the policy's translations and "published and due" pass it through as a bound parameter
+ * (sharedTranslation keeps the same rule), never into the text. So a remembered statement is handed out with this
+ * request's instant in place of the one it was built at, which the "clock only as a parameter" check below makes sure
+ * is the only parameter that can change. A page after a cursor is built anew. Bounded: the least recently used goes first.
+ */
+const MAX_REMEMBERED_FIRST_PAGES = 1_000;
+
+interface RememberedFirstPage {
+  statements: SearchStatements;
+  madeAt: Date;
+}
+
+const firstPagesByDataSource = new WeakMap<object, Map<string, RememberedFirstPage>>();
+
+export function firstPageStatements(view: RequestContext, filter: AdvisorySearchFilter, first: number, fields: ReadonlySet<string> | undefined, cap: number): SearchStatements {
+  const key = firstPageKey(view, filter, first, fields, cap);
+  if (key === null) return searchStatements(view, filter, first, null, fields, cap);
+  let remembered = firstPagesByDataSource.get(view.dataSource);
+  if (!remembered) firstPagesByDataSource.set(view.dataSource, (remembered = new Map()));
+  const found = remembered.get(key);
+  if (found) {
+    remembered.delete(key); // most recently used last
+    remembered.set(key, found);
+    return atInstant(found, view.now);
+  }
+  const statements = searchStatements(view, filter, first, null, fields, cap);
+  if (clockOnlyAsParameter(statements, view.now)) {
+    remembered.set(key, { statements, madeAt: view.now });
+    if (remembered.size > MAX_REMEMBERED_FIRST_PAGES) remembered.delete(remembered.keys().next().value!);
+  }
+  return statements;
+}
+
+/** The key of a first page, or null when its inputs are not plain enough to be keyed exactly. */
+function firstPageKey(view: RequestContext, filter: AdvisorySearchFilter, first: number, fields: ReadonlySet<string> | undefined, cap: number): string | null {
+  const rules = wholeRulesKey(view);
+  const criteria = filterKey(filter);
+  if (rules === null || criteria === null) return null;
+  return JSON.stringify([rules, criteria, fields ? [...fields].sort() : null, first, cap]);
+}
+
+/**
+ * The filter's own fields, each value tagged with its type so that values JSON would merge (null and undefined, NaN
+ * and null, a date and its text) stay distinct; null for any value other than a primitive, a valid date or a list of
+ * primitives.
+ */
+function filterKey(filter: AdvisorySearchFilter): unknown[] | null {
+  const tagged = (value: unknown): unknown => {
+    if (value === null) return ['null'];
+    if (value === undefined) return ['undefined'];
+    if (typeof value === 'string' || typeof value === 'boolean') return [typeof value, value];
+    if (typeof value === 'number') return ['number', String(value)];
+    return undefined;
+  };
+  const entries: unknown[] = [];
+  for (const name of Object.keys(filter).sort()) {
+    const value = (filter as Record<string, unknown>)[name];
+    let key = tagged(value);
+    if (key === undefined && value instanceof Date && Number.isFinite(value.getTime())) key = ['date', value.getTime()];
+    if (key === undefined && Array.isArray(value)) {
+      const items = value.map(tagged);
+      key = items.includes(undefined) ? undefined : ['list', items];
+    }
+    if (key === undefined) return null;
+    entries.push([name, key]);
+  }
+  return entries;
+}
+
+/** True when every parameter is a primitive, a date or a list of primitives: the clock, if it occurs, is a whole parameter. */
+function clockOnlyAsParameter(statements: SearchStatements, now: Date): boolean {
+  if (!statements.readable || !statements.page) return true;
+  const plain = (value: unknown) => value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value);
+  return Object.values(statements.page.parameters).every(
+    (value) => plain(value) || (value instanceof Date && (value === now || Number.isFinite(value.getTime()))) || (Array.isArray(value) && value.every(plain)),
+  );
+}
+
+function atInstant(remembered: RememberedFirstPage, now: Date): SearchStatements {
+  const { statements, madeAt } = remembered;
+  if (!statements.readable || !statements.page) return statements;
+  const parameters: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(statements.page.parameters)) parameters[name] = value === madeAt ? now : value;
+  return { ...statements, page: { ...statements.page, parameters } };
 }
 
 /**
@@ -356,23 +475,19 @@ export async function searchAdvisories(
   fields?: ReadonlySet<string>,
 ): Promise<SearchConnectionShape<Advisory>> {
   const view = publicViewOf(ctx);
-  const sort: SortKey = { property: 'publishedAt', direction: 'DESC', isDate: true };
-  const rows = accessibleSelect(view, Advisory, 'a');
-  if (!rows) return { ...emptyConnection<Advisory>(), totalCountIsLowerBound: false };
-  const policyConditions = rows.conditions.length;
-  const indexed = addSearchConditions(view, rows, filter);
-  const longest = indexed.length === 0 ? null : indexed.reduce((longest, term) => (term.length > longest.length ? term : longest));
-  for (const term of indexed) if (term !== longest || term.needsCheck) rows.andWhere(term.matches);
-  const leader = longest && { ...longest, alone: countedByIndexAlone(view, longest, rows.conditions.slice(policyConditions)) };
   const first = Math.min(page.first ?? 20, ctx.config.maxPageSize, MAX_PAGE_SIZE);
-  const after = page.after ? decodeCursor(page.after, sort) : null;
-  const projected = projectedColumns(view.dataSource.getMetadata(Advisory), fields, []);
-  // The cursor is made of the sort key and the id.
-  const columns = projected && [...new Set([...projected, sort.property, 'id'])];
   const cap = ctx.config.searchTotalCountCap;
-  // One statement: the page's rows carry the count. A page without rows carries none: then nothing matches at all,
-  // unless a cursor skipped the matches, and only that case counts on its own.
-  const found = await searchPage(view, rows, leader, first, after, columns, cap);
-  const total = found.total ?? (after ? await countUpTo(view, rows, leader, cap) : 0);
-  return { ...connectionOf(found.nodes, Math.min(total, cap), first, sort, page), totalCountIsLowerBound: total > cap };
+  const statements = page.after ? searchStatements(view, filter, first, page.after, fields, cap) : firstPageStatements(view, filter, first, fields, cap);
+  if (!statements.readable) return { ...emptyConnection<Advisory>(), totalCountIsLowerBound: false };
+  let nodes: Advisory[] = [];
+  let total = 0;
+  if (statements.page) {
+    // One statement: the page's rows carry the count. A page without rows carries none: then nothing matches at all,
+    // unless a cursor skipped the matches, and only that case counts on its own.
+    const raw = await runStatement(view, statements.page.sql, statements.page.parameters);
+    nodes = hydrateSelection<Advisory>(view, statements.page.selection, raw);
+    if (raw.length > 0) total = Number(raw[0][SEARCH_TOTAL]);
+    else if (page.after) total = await countUpTo(view, statements.rows, statements.leader, cap);
+  }
+  return { ...connectionOf(nodes, Math.min(total, cap), first, SEARCH_SORT, page), totalCountIsLowerBound: total > cap };
 }

@@ -50,7 +50,25 @@ const CLOCK = { $requestClock: true };
 
 /** The key of the raw rules `ctx.ability` holds for `action` on `subject`, or null when they cannot be keyed safely. */
 function rulesKey(ctx: RequestContext, action: string, subject: string): string | null {
-  const origins = ctx.ability.possibleRulesFor(action, subject).map((rule) => rule.origin);
+  return keyOfRules(ctx, ctx.ability.possibleRulesFor(action, subject).map((rule) => rule.origin));
+}
+
+const wholeRulesKeys = new WeakMap<object, { now: Date; key: string | null }>();
+
+/**
+ * The key of every raw rule `ctx.ability` holds, whatever the action and subject, with the request's clock as a
+ * symbol (as rulesKey): equal keys mean abilities with the same rules but for the instant. Null when they cannot be
+ * keyed safely. For what is derived from several subject types' rules at once (the public search's statement).
+ */
+export function wholeRulesKey(ctx: RequestContext): string | null {
+  const known = wholeRulesKeys.get(ctx.ability);
+  if (known && known.now === ctx.now) return known.key;
+  const key = keyOfRules(ctx, ctx.ability.rules);
+  wholeRulesKeys.set(ctx.ability, { now: ctx.now, key });
+  return key;
+}
+
+function keyOfRules(ctx: RequestContext, origins: readonly unknown[]): string | null {
   function tagged(this: unknown, key: string, value: unknown): unknown {
     const original = (this as Record<string, unknown>)[key];
     if (original === ctx.now) return CLOCK;

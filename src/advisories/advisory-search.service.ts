@@ -409,7 +409,8 @@ function firstPageKey(view: RequestContext, filter: AdvisorySearchFilter, first:
   const rules = wholeRulesKey(view);
   const criteria = filterKey(filter);
   if (rules === null || criteria === null) return null;
-  return JSON.stringify([rules, criteria, fields ? [...fields].sort() : null, first, cap]);
+  // The rules' key has no NUL of its own (its strings are in JSON's quotes).
+  return `${rules}\u0000${JSON.stringify([criteria, fields ? [...fields].sort() : null, first, cap])}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, getMetadataStorage, NonEmptyArray } from 'type-graphql';
 import { AdvisoryCreditResolver, AdvisoryResolver } from './advisories/advisory.resolver';
 import { AuditEntryResolver, EmbargoReaderResolver } from './audit/audit.resolver';
@@ -69,8 +69,62 @@ export function getSchema(): Promise<GraphQLSchema> {
     authMode: 'error',
     validateFn: validateArgument,
     scalarsMap: [{ type: Date, scalar: DateTimeISO }],
+  }).then((schema) => {
+    callFieldResolversDirectly(schema, RESOLVERS);
+    return schema;
   });
   return built;
+}
+
+type ParamKind = 'root' | 'context' | 'info';
+
+/**
+ * A field resolver method that takes only the row, the context and the resolve info, with no role and no middleware
+ * (on itself or its class), is called directly instead of through type-graphql's handler, which for every call
+ * allocated a resolver-data object, looked the resolver instance up in its container, sorted the parameters and ran
+ * an empty middleware chain: a vendor portal page calls such resolvers a few hundred times. The field resolver for
+ * each field is the one type-graphql itself picks (schema-generator.js: by object type and method name, among the
+ * resolvers given to buildSchema). A row that is not an instance of the parameter's type (type-graphql would convert
+ * it) and any other method go through type-graphql's handler as before. Resolver classes hold no state, so one instance
+ * of each serves every call, as type-graphql's default container keeps one.
+ */
+export function callFieldResolversDirectly(schema: GraphQLSchema, resolvers: readonly Function[]): string[] {
+  const storage = getMetadataStorage();
+  const direct: string[] = [];
+  const instances = new Map<Function, Record<string, (...params: unknown[]) => unknown>>();
+  for (const objectType of storage.objectTypes) {
+    const type = schema.getType(objectType.name);
+    if (!(type instanceof GraphQLObjectType)) continue;
+    const schemaFields = type.getFields();
+    for (const field of objectType.fields ?? []) {
+      const resolver = storage.fieldResolvers.find(
+        (candidate) => (candidate.kind === 'internal' || resolvers.includes(candidate.target)) && candidate.getObjectType?.() === field.target && candidate.methodName === field.name,
+      );
+      const schemaField = schemaFields[field.schemaName];
+      if (!resolver || resolver.kind !== 'external' || !schemaField?.resolve) continue;
+      // @Authorized() without roles leaves an empty list: any list at all keeps the handler and its check.
+      if (resolver.roles !== undefined || field.roles !== undefined || !Array.isArray(resolver.middlewares) || resolver.middlewares.length > 0 || !Array.isArray(field.middlewares) || field.middlewares.length > 0) continue;
+      const params = [...(resolver.params ?? [])].sort((a, b) => a.index - b.index);
+      if (params.some((param, index) => param.index !== index || !['root', 'context', 'info'].includes(param.kind) || ('propertyName' in param && param.propertyName))) continue;
+      const kinds = params.map((param) => param.kind as ParamKind);
+      const rootParam = params.find((param) => param.kind === 'root') as { getType?: () => unknown } | undefined;
+      const rootType = rootParam?.getType?.();
+      if (rootParam?.getType && typeof rootType !== 'function') continue;
+      let instance = instances.get(resolver.target);
+      if (!instance) instances.set(resolver.target, (instance = new (resolver.target as new () => Record<string, (...params: unknown[]) => unknown>)()));
+      const method = instance[resolver.methodName];
+      if (typeof method !== 'function') continue;
+      const handler = schemaField.resolve;
+      const target = instance;
+      schemaField.resolve = (root, args, context, info) => {
+        if (rootType && !(root instanceof (rootType as Function))) return handler(root, args, context, info);
+        const values = { root, context, info };
+        return method.apply(target, kinds.map((kind) => values[kind]));
+      };
+      direct.push(`${type.name}.${field.schemaName}`);
+    }
+  }
+  return direct;
 }
 
 export async function printedSchema(): Promise<string> {

@@ -70,18 +70,27 @@ class GuardedShelfResolver {
   }
 }
 
+@UseMiddleware(record)
+@Resolver(() => Shelf)
+class InterceptedShelfResolver {
+  @FieldResolver(() => Int)
+  behindClassMiddleware(@Root() root: Shelf): number {
+    return root.size;
+  }
+}
+
 describe('field resolvers called directly', () => {
   it('are those taking only the row, the context and the info, with no role and no middleware; the rest keep type-graphql\'s handler', async () => {
-    const resolvers = [ShelfResolver, GuardedShelfResolver] as const;
+    const resolvers = [ShelfResolver, GuardedShelfResolver, InterceptedShelfResolver] as const;
     const schema = await buildSchema({ resolvers, authChecker: () => false, validate: false });
     expect(callFieldResolversDirectly(schema, resolvers).sort()).toEqual(['Shelf.doubled', 'Shelf.onlyRoot']);
 
     calls.length = 0;
     const run = (source: string) => graphql({ schema, source, contextValue: { factor: 2 } });
-    expect((await run('{ shelf { doubled onlyRoot withArgument(by: 1) ctxProperty intercepted } }')).data).toEqual({
-      shelf: { doubled: 6, onlyRoot: 3, withArgument: 4, ctxProperty: 6, intercepted: 3 },
+    expect((await run('{ shelf { doubled onlyRoot withArgument(by: 1) ctxProperty intercepted behindClassMiddleware } }')).data).toEqual({
+      shelf: { doubled: 6, onlyRoot: 3, withArgument: 4, ctxProperty: 6, intercepted: 3, behindClassMiddleware: 3 },
     });
-    expect(calls).toEqual(['doubled true object', 'middleware']);
+    expect(calls).toEqual(['doubled true object', 'middleware', 'middleware']);
     // A row that is not an instance of the parameter's type goes through the handler, which converts it.
     calls.length = 0;
     expect((await run('{ plainShelf { doubled } }')).data).toEqual({ plainShelf: { doubled: 8 } });

@@ -59,6 +59,26 @@ const OPERATIONS: Operation[] = [
     },
   },
   {
+    name: 'the case dashboard as a vendor',
+    persona: 'vendorAcmeStaff',
+    root: 'cases',
+    // The viewer, the page of its own cases with their count (no range per state: src/cases/case.service.ts), the
+    // vendor rows with their vendor (one join), and the last contact attempts.
+    maxStatements: 4,
+    query: `query Dashboard($first: Int!) {
+      cases(first: $first, filter: { states: [VENDOR_CONTACT, COORDINATING] }) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { id reference title state receivedAt
+          caseVendors { status notifiedAt vendor { id name } }
+          lastContactAttempt { channel outcome attemptedAt } } }
+      }
+    }`,
+    check(node) {
+      expect((node.caseVendors as { vendor: { name: string } }[]).map((row) => row.vendor.name)).toEqual(['Acme Networks']);
+    },
+  },
+  {
     name: "a vendor portal's assigned cases",
     persona: 'vendorAcmeStaff',
     root: 'cases',

@@ -50,8 +50,12 @@ export async function listCases(
       query.andWhere(`EXISTS (SELECT 1 FROM case_vendor fcv WHERE fcv.caseId = c.id AND fcv.vendorId = :filterVendor AND ${visibleRow})`, { filterVendor: filter.vendorId });
     }
   }
-  // The dashboard's states filter: one ordered range per state in IDX_case_file_state_receivedAt.
-  const ranges = filter.states?.length ? storedStatesFor(ctx, filter.states) : [];
+  // The dashboard's states filter: one ordered range per state in IDX_case_file_state_receivedAt. Not for a set of
+  // keys the viewer's own rows lead to (a vendor's or a finder's cases): their page reads and sorts those cases, and
+  // counts them on the way (paginate), where a range per state re-read the key set in every branch and walked the
+  // state's cases of everyone to find the viewer's few (3.7 ms of MariaDB for a vendor's dashboard at 10k cases,
+  // against 1.0 ms for the coordinator's).
+  const ranges = filter.states?.length && !query?.keySet ? storedStatesFor(ctx, filter.states) : [];
   const split = order.field === 'receivedAt' && ranges.length > 1 && ranges.length <= 9 ? { column: 'c.state', values: ranges } : undefined;
   const columns = projectedColumns(ctx.dataSource.getMetadata(Case), fields, []);
   return paginate(ctx, Case, query, 'c', page, { property: order.field, direction: order.direction, isDate: true }, split, countFromStateCounts(ctx, filter), columns);

@@ -83,7 +83,8 @@ describe('field resolvers called directly', () => {
   it('are those taking only the row, the context and the info, with no role and no middleware; the rest keep type-graphql\'s handler', async () => {
     const resolvers = [ShelfResolver, GuardedShelfResolver, InterceptedShelfResolver] as const;
     const schema = await buildSchema({ resolvers, authChecker: () => false, validate: false });
-    expect(callFieldResolversDirectly(schema, resolvers).sort()).toEqual(['Shelf.doubled', 'Shelf.onlyRoot']);
+    expect(callFieldResolversDirectly(await buildSchema({ resolvers, authChecker: () => false, validate: false, globalMiddlewares: [record] }), { resolvers, globalMiddlewares: [record] })).toEqual([]);
+    expect(callFieldResolversDirectly(schema, { resolvers }).sort()).toEqual(['Shelf.doubled', 'Shelf.onlyRoot']);
 
     calls.length = 0;
     const run = (source: string) => graphql({ schema, source, contextValue: { factor: 2 } });

@@ -1,5 +1,5 @@
 import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema, getMetadataStorage, NonEmptyArray } from 'type-graphql';
+import { buildSchema, BuildSchemaOptions, getMetadataStorage, NonEmptyArray } from 'type-graphql';
 import { AdvisoryCreditResolver, AdvisoryResolver } from './advisories/advisory.resolver';
 import { AuditEntryResolver, EmbargoReaderResolver } from './audit/audit.resolver';
 import { authChecker } from './authorization/access';
@@ -63,14 +63,15 @@ export function resolvePlainFieldsByDefault(): void {
 /** The schema is built once per process; it holds no per-request state. */
 export function getSchema(): Promise<GraphQLSchema> {
   if (!built) resolvePlainFieldsByDefault();
-  built ??= buildSchema({
+  const options: BuildSchemaOptions = {
     resolvers: RESOLVERS,
     authChecker,
     authMode: 'error',
     validateFn: validateArgument,
     scalarsMap: [{ type: Date, scalar: DateTimeISO }],
-  }).then((schema) => {
-    callFieldResolversDirectly(schema, RESOLVERS);
+  };
+  built ??= buildSchema(options).then((schema) => {
+    callFieldResolversDirectly(schema, options);
     return schema;
   });
   return built;
@@ -85,12 +86,15 @@ type ParamKind = 'root' | 'context' | 'info';
  * an empty middleware chain: a vendor portal page calls such resolvers a few hundred times. The field resolver for
  * each field is the one type-graphql itself picks (schema-generator.js: by object type and method name, among the
  * resolvers given to buildSchema). A row that is not an instance of the parameter's type (type-graphql would convert
- * it) and any other method go through type-graphql's handler as before. Resolver classes hold no state, so one instance
+ * it), any other method, and every field when the schema has a global middleware, go through type-graphql's handler as before. Resolver classes hold no state, so one instance
  * of each serves every call, as type-graphql's default container keeps one.
  */
-export function callFieldResolversDirectly(schema: GraphQLSchema, resolvers: readonly Function[]): string[] {
+export function callFieldResolversDirectly(schema: GraphQLSchema, options: Pick<BuildSchemaOptions, 'resolvers' | 'globalMiddlewares'>): string[] {
   const storage = getMetadataStorage();
   const direct: string[] = [];
+  // A global middleware runs for every field: then every field keeps the handler that runs it.
+  if ((options.globalMiddlewares?.length ?? 0) > 0) return direct;
+  const resolvers = options.resolvers as readonly Function[];
   const instances = new Map<Function, Record<string, (...params: unknown[]) => unknown>>();
   for (const objectType of storage.objectTypes) {
     const type = schema.getType(objectType.name);

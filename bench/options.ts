@@ -51,3 +51,17 @@ export function parseFlags<T extends Record<string, number | boolean>>(argv: str
   }
   return result as T;
 }
+
+/**
+ * The coordinator's case dashboard: the bench's first read, and its authorization comparison (as a vendor).
+ * test/sql-count.test.ts counts its statements for both.
+ */
+export const DASHBOARD_QUERY = `query Dashboard($first: Int!) {
+  cases(first: $first, filter: { states: [VENDOR_CONTACT, COORDINATING] }) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id reference title state receivedAt
+      caseVendors { status notifiedAt vendor { id name } }
+      lastContactAttempt { channel outcome attemptedAt } } }
+  }
+}`;

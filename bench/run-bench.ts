@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
 import { loadConfig } from '../src/config/config';
 import { signToken } from '../src/context/authentication';
-import { BENCH_USERS, BENCH_VENDOR_CASES, benchDatabaseUrl, parseFlags, splitDatabaseUrl } from './options';
+import { BENCH_USERS, BENCH_VENDOR_CASES, benchDatabaseUrl, DASHBOARD_QUERY, parseFlags, splitDatabaseUrl } from './options';
 import { seedScale } from './seed-scale';
 
 /**
@@ -44,16 +44,6 @@ interface Operation {
   /** Where the page sits in the GraphQL answer, to check it came back full. */
   root: string;
 }
-
-const DASHBOARD_QUERY = `query Dashboard($first: Int!) {
-  cases(first: $first, filter: { states: [VENDOR_CONTACT, COORDINATING] }) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { id reference title state receivedAt
-      caseVendors { status notifiedAt vendor { id name } }
-      lastContactAttempt { channel outcome attemptedAt } } }
-  }
-}`;
 
 const OPERATIONS: Operation[] = [
   { name: 'coordinator dashboard', role: 'coordinator', root: 'cases', floorPath: `/dashboard?first=${PAGE}`, graphql: { query: DASHBOARD_QUERY, variables: { first: PAGE } } },

@@ -1,3 +1,4 @@
+import { DASHBOARD_QUERY } from '../bench/options';
 import { refreshSearchTerms } from '../src/advisories/search-index';
 import { rulesToAST } from '@casl/ability/extra';
 import { Advisory, AdvisoryStatus } from '../src/advisories/advisory.entity';
@@ -39,20 +40,13 @@ interface Operation {
   check(node: Record<string, unknown>): void;
 }
 
+
 const OPERATIONS: Operation[] = [
   {
     name: "the coordinator's case dashboard",
     persona: 'coordinatorStaff',
     root: 'cases',
-    query: `query Dashboard($first: Int!) {
-      cases(first: $first, filter: { states: [VENDOR_CONTACT, COORDINATING] }) {
-        totalCount
-        pageInfo { hasNextPage endCursor }
-        edges { node { id reference title state receivedAt
-          caseVendors { status notifiedAt vendor { id name } }
-          lastContactAttempt { channel outcome attemptedAt } } }
-      }
-    }`,
+    query: DASHBOARD_QUERY,
     check(node) {
       expect((node.caseVendors as unknown[]).length).toBeGreaterThan(0);
       expect(node.lastContactAttempt).not.toBeNull();
@@ -65,15 +59,7 @@ const OPERATIONS: Operation[] = [
     // The viewer, the page of its own cases with their count (no range per state: src/cases/case.service.ts), the
     // vendor rows with their vendor (one join), and the last contact attempts.
     maxStatements: 4,
-    query: `query Dashboard($first: Int!) {
-      cases(first: $first, filter: { states: [VENDOR_CONTACT, COORDINATING] }) {
-        totalCount
-        pageInfo { hasNextPage endCursor }
-        edges { node { id reference title state receivedAt
-          caseVendors { status notifiedAt vendor { id name } }
-          lastContactAttempt { channel outcome attemptedAt } } }
-      }
-    }`,
+    query: DASHBOARD_QUERY,
     check(node) {
       expect((node.caseVendors as { vendor: { name: string } }[]).map((row) => row.vendor.name)).toEqual(['Acme Networks']);
     },

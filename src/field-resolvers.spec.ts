@@ -34,6 +34,12 @@ class ShelfResolver {
   }
 
   @FieldResolver(() => Int)
+  reordered(@Info() info: { fieldName: string }, @Ctx() ctx: { factor: number }, @Root() root: Shelf): number {
+    calls.push(`reordered ${info.fieldName}`);
+    return root.size * ctx.factor + 1;
+  }
+
+  @FieldResolver(() => Int)
   onlyRoot(@Root() root: Shelf): number {
     return root.size;
   }
@@ -84,14 +90,14 @@ describe('field resolvers called directly', () => {
     const resolvers = [ShelfResolver, GuardedShelfResolver, InterceptedShelfResolver] as const;
     const schema = await buildSchema({ resolvers, authChecker: () => false, validate: false });
     expect(callFieldResolversDirectly(await buildSchema({ resolvers, authChecker: () => false, validate: false, globalMiddlewares: [record] }), { resolvers, globalMiddlewares: [record] })).toEqual([]);
-    expect(callFieldResolversDirectly(schema, { resolvers }).sort()).toEqual(['Shelf.doubled', 'Shelf.onlyRoot']);
+    expect(callFieldResolversDirectly(schema, { resolvers }).sort()).toEqual(['Shelf.doubled', 'Shelf.onlyRoot', 'Shelf.reordered']);
 
     calls.length = 0;
     const run = (source: string) => graphql({ schema, source, contextValue: { factor: 2 } });
-    expect((await run('{ shelf { doubled onlyRoot withArgument(by: 1) ctxProperty intercepted behindClassMiddleware } }')).data).toEqual({
-      shelf: { doubled: 6, onlyRoot: 3, withArgument: 4, ctxProperty: 6, intercepted: 3, behindClassMiddleware: 3 },
+    expect((await run('{ shelf { doubled reordered onlyRoot withArgument(by: 1) ctxProperty intercepted behindClassMiddleware } }')).data).toEqual({
+      shelf: { doubled: 6, reordered: 7, onlyRoot: 3, withArgument: 4, ctxProperty: 6, intercepted: 3, behindClassMiddleware: 3 },
     });
-    expect(calls).toEqual(['doubled true object', 'middleware', 'middleware']);
+    expect(calls).toEqual(['doubled true object', 'reordered reordered', 'middleware', 'middleware']);
     // A row that is not an instance of the parameter's type goes through the handler, which converts it.
     calls.length = 0;
     expect((await run('{ plainShelf { doubled } }')).data).toEqual({ plainShelf: { doubled: 8 } });

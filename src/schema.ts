@@ -79,6 +79,8 @@ export function getSchema(): Promise<GraphQLSchema> {
 
 type ParamKind = 'root' | 'context' | 'info';
 
+const IN_ORDER: readonly ParamKind[] = ['root', 'context', 'info'];
+
 /**
  * A field resolver method that takes only the row, the context and the resolve info, with no role and no middleware
  * (on itself or its class), is called directly instead of through type-graphql's handler, which for every call
@@ -120,8 +122,11 @@ export function callFieldResolversDirectly(schema: GraphQLSchema, options: Pick<
       if (typeof method !== 'function') continue;
       const handler = schemaField.resolve;
       const target = instance;
+      // Parameters in the order (root, context, info), or a prefix of it: passed as they come, nothing allocated.
+      const inOrder = kinds.every((kind, index) => kind === IN_ORDER[index]);
       schemaField.resolve = (root, args, context, info) => {
         if (rootType && !(root instanceof (rootType as Function))) return handler(root, args, context, info);
+        if (inOrder) return method.call(target, root, context, info);
         const values = { root, context, info };
         return method.apply(target, kinds.map((kind) => values[kind]));
       };

@@ -40,7 +40,6 @@ interface Operation {
   check(node: Record<string, unknown>): void;
 }
 
-
 const OPERATIONS: Operation[] = [
   {
     name: "the coordinator's case dashboard",
